@@ -1,0 +1,52 @@
+# Backprop Explorer: `make run` sets up and serves the app; `make test` sets up and runs every test.
+# Works on a fresh Debian machine: Graphviz and Chromium come from apt when missing.
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
+
+.PHONY: setup setup-test run test lint bench graphviz chromium clean
+
+graphviz:
+	@command -v dot >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) graphviz fonts-dejavu-core; }
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium fonts-dejavu-core; }
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]' torch==2.13.0
+	touch $@
+
+setup: graphviz $(VENV)/.installed
+
+setup-test: graphviz chromium $(VENV)/.installed-test
+
+run: setup
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+lint: setup-test
+	$(BIN)/ruff check engine app tests bench
+	$(BIN)/ruff format --check engine app tests bench
+	$(BIN)/mypy
+
+test: setup-test lint
+	$(BIN)/python -m pytest
+
+bench: setup-test
+	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.api
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache .hypothesis .mypy_cache .ruff_cache

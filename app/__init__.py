@@ -1,0 +1,1 @@
+"""Backprop Explorer's HTTP shell around the engine."""
