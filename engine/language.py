@@ -74,6 +74,14 @@ def _syntax_tree(source: str, limits: Limits) -> ast.Module:
         line = before.count("\n") + 1
         raise ProgramError("syntax", "the program contains a null character", line, len(before) - before.rfind("\n"))
     try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as error:
+        before = source[: error.start]
+        line = before.count("\n") + 1
+        raise ProgramError(
+            "syntax", "the program contains an invalid character", line, len(before) - before.rfind("\n")
+        ) from None
+    try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as error:
         digits = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", source)

@@ -1,0 +1,129 @@
+"""The JSON API: graph, picture, nudge, examples and health (shared/API.md)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.pictures import PictureLimit, Pictures
+from app.schemas import (
+    ErrorResponse,
+    ExampleOut,
+    GraphRequest,
+    GraphResponse,
+    HealthResponse,
+    NudgeRequest,
+    NudgeResponse,
+    PictureErrorOut,
+)
+from app.settings import Settings
+from engine import explore, nudge
+from engine.examples import EXAMPLES
+from engine.picture import PictureError, find_dot
+from engine.steps import Exploration
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorResponse, "description": "The program is wrong; the error says what and where."},
+    413: {"model": ErrorResponse, "description": "The request body is too large."},
+    422: {"model": ErrorResponse, "description": "The request is not valid JSON of the right shape."},
+    503: {"model": ErrorResponse, "description": "Too busy; retry after the Retry-After seconds."},
+}
+
+router = APIRouter()
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_pictures(request: Request) -> Pictures:
+    """The app's picture cache and dot pool."""
+    pictures: Pictures = request.app.state.pictures
+    return pictures
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PicturesDep = Annotated[Pictures, Depends(get_pictures)]
+
+
+def graph_response(exploration: Exploration, pictures: Pictures) -> GraphResponse:
+    """The API's view of an exploration, with its picture or the reason it has none."""
+    svg, svg_error = "", None
+    try:
+        svg = pictures.draw(exploration)
+    except PictureError as error:
+        kind = "limit" if isinstance(error, PictureLimit) else "graphviz"
+        svg_error = PictureErrorOut(kind=kind, message=str(error))
+    return GraphResponse(**asdict(exploration), svg=svg, svg_error=svg_error)
+
+
+@router.post("/api/graph", response_model=GraphResponse, responses=ERRORS)
+def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep) -> GraphResponse:
+    """Build a program's graph: forward order, backward steps, final data and grads, and the picture."""
+    exploration = explore(request.source, request.overrides, request.numeric_check, settings.limits())
+    return graph_response(exploration, pictures)
+
+
+@router.get(
+    "/api/graph.svg",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"image/svg+xml": {}}, "description": "The picture."}},
+)
+def read_graph_svg(
+    settings: SettingsDep, pictures: PicturesDep, source: Annotated[str, Query(max_length=100_000)]
+) -> Response:
+    """The picture alone, for <img> tags and slides."""
+    exploration = explore(source, limits=settings.limits())
+    try:
+        svg = pictures.draw(exploration)
+    except PictureError as error:
+        status = 400 if isinstance(error, PictureLimit) else 503
+        kind = "limit" if isinstance(error, PictureLimit) else "graphviz"
+        body = {"error": {"kind": kind, "message": str(error), "line": None, "column": None}}
+        return JSONResponse(body, status_code=status)
+    return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, media_type="image/svg+xml")
+
+
+@router.post("/api/nudge", response_model=NudgeResponse, responses=ERRORS)
+def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: PicturesDep) -> NudgeResponse:
+    """One step of optimisation: data += step * grad on the chosen leaves, then forward and backward again."""
+    result = nudge(request.source, request.step, request.overrides, request.names, settings.limits())
+    return NudgeResponse(
+        before=result.before,
+        after=result.after,
+        predicted=result.predicted,
+        overrides=result.overrides,
+        graph=graph_response(result.graph, pictures),
+    )
+
+
+@router.get("/api/examples", response_model=list[ExampleOut])
+def read_examples() -> list[ExampleOut]:
+    """The preset programs."""
+    return [ExampleOut(**asdict(example)) for example in EXAMPLES]
+
+
+@router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorResponse}})
+def read_health() -> Response:
+    """Up, with the version of Graphviz's dot; 503 with the reason when dot is missing or broken."""
+    dot = find_dot()
+    reason = "Graphviz is not installed: the dot program was not found"
+    if dot is not None:
+        try:
+            result = subprocess.run([dot, "-V"], capture_output=True, timeout=5)
+            version = result.stderr.decode("utf-8", "replace").strip()
+            number = re.search(r"version (\S+)", version)
+            if result.returncode == 0 and number:
+                return JSONResponse({"status": "ok", "graphviz": number.group(1)})
+            reason = f"dot -V failed: {version}"
+        except subprocess.TimeoutExpired:
+            reason = "dot -V did not answer within 5 s"
+    error = {"kind": "graphviz", "message": reason, "line": None, "column": None}
+    return JSONResponse({"status": "error", "reason": reason, "error": error}, status_code=503)

@@ -1,0 +1,130 @@
+"""The app: routers, error handlers and the request-size guard around the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import api, pages
+from app.pictures import Busy, Pictures
+from app.settings import Settings, get_settings
+from engine.errors import ProgramError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def error_body(kind: str, message: str, line: int | None = None, column: int | None = None) -> dict[str, object]:
+    """The `error` object every error response carries."""
+    return {"error": {"kind": kind, "message": message, "line": line, "column": column}}
+
+
+class BodyLimit:
+    """Reads a request body up to `max_bytes` before the app sees it; larger bodies get 413."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        too_large = not declared.isdigit() or int(declared) > self.max_bytes
+        chunks: list[bytes] = []
+        size = 0
+        more = not too_large
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+            too_large = size > self.max_bytes
+            if too_large:
+                break
+        if too_large:
+            response = JSONResponse(
+                error_body("limit", f"the request body is larger than {self.max_bytes:,} bytes"), status_code=413
+            )
+            await response(scope, receive, send)
+            return
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def describe_validation(error: RequestValidationError) -> str:
+    """A one-line reason for a request that does not fit the schema, without echoing its input."""
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    reason = str(first.get("msg", "invalid request"))
+    return f"{where}: {reason}" if where else reason
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Backprop Explorer app under the given settings (the environment's by default)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Backprop Explorer",
+        version="0.1.0",
+        description="Type a small scalar program, see its computation graph, and step through backpropagation.",
+    )
+    app.state.settings = settings
+    app.state.pictures = Pictures(
+        cache_size=settings.picture_cache_size,
+        concurrency=settings.draw_concurrency,
+        queue_depth=settings.draw_queue_depth,
+        timeout=settings.draw_timeout,
+        max_values=settings.max_drawn_values,
+    )
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+
+    @app.exception_handler(ProgramError)
+    async def program_error(request: Request, error: ProgramError) -> JSONResponse:
+        return JSONResponse({"error": error.to_dict()}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(error_body("request", describe_validation(error)), status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 400:  # FastAPI's word for a body it could not decode
+            return JSONResponse(error_body("request", "the body is not valid UTF-8 JSON"), status_code=422)
+        return JSONResponse(
+            error_body("request", str(error.detail)), status_code=error.status_code, headers=error.headers
+        )
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, error: Busy) -> JSONResponse:
+        headers = {"Retry-After": str(settings.retry_after)}
+        return JSONResponse(error_body("busy", str(error)), status_code=503, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(error_body("internal", "the server failed unexpectedly"), status_code=500)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+app = create_app()

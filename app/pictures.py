@@ -1,0 +1,80 @@
+"""Drawing for the app: one dot run per program structure, cached, bounded in time and in number."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from engine.picture import GraphvizMissing, PictureError, SvgTemplate, dot_source, fill_template, render_template
+from engine.steps import Exploration
+
+
+class Busy(Exception):
+    """Too many drawings are waiting; the client should retry later."""
+
+
+class PictureLimit(PictureError):
+    """The graph has more values than a picture may show."""
+
+
+class Pictures:
+    """An LRU of layouts keyed by structure, in front of a bounded pool of dot processes."""
+
+    def __init__(self, cache_size: int, concurrency: int, queue_depth: int, timeout: float, max_values: int) -> None:
+        self.cache: OrderedDict[str, SvgTemplate | PictureError] = OrderedDict()
+        self.cache_size = cache_size
+        self.timeout = timeout
+        self.max_values = max_values
+        self.queue_depth = queue_depth
+        self.slots = threading.BoundedSemaphore(concurrency)
+        self.lock = threading.Lock()
+        self.waiting = 0
+        self.dot_runs = 0
+
+    def draw(self, exploration: Exploration) -> str:
+        """The SVG of a graph with its numbers; raises PictureError or Busy."""
+        if len(exploration.nodes) > self.max_values:
+            raise PictureLimit(
+                f"the graph has {len(exploration.nodes):,} values; pictures show at most {self.max_values:,}"
+            )
+        source = dot_source(exploration)
+        key = hashlib.sha256(source.encode()).hexdigest()
+        template = self._cached(key)
+        if template is None:
+            template = self._render(source)
+            self._store(key, template)
+        if isinstance(template, PictureError):
+            raise template
+        return fill_template(template, exploration)
+
+    def _cached(self, key: str) -> SvgTemplate | PictureError | None:
+        with self.lock:
+            template = self.cache.get(key)
+            if template is not None:
+                self.cache.move_to_end(key)
+            return template
+
+    def _store(self, key: str, template: SvgTemplate | PictureError) -> None:
+        with self.lock:
+            self.cache[key] = template
+            while len(self.cache) > self.cache_size:
+                self.cache.popitem(last=False)
+
+    def _render(self, source: str) -> SvgTemplate | PictureError:
+        with self.lock:
+            if self.waiting >= self.queue_depth:
+                raise Busy("the server is drawing too many graphs; try again in a moment")
+            self.waiting += 1
+        try:
+            with self.slots:
+                self.dot_runs += 1
+                try:
+                    return render_template(source, self.timeout)
+                except GraphvizMissing:
+                    raise  # it may be installed later: not a property of this structure
+                except PictureError as error:
+                    return error  # a failure or time-out of this structure: remembered, not retried
+        finally:
+            with self.lock:
+                self.waiting -= 1

@@ -1,0 +1,133 @@
+"""Request and response models of the HTTP API (shared/API.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _encodable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text contains an invalid character (a lone surrogate)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class GraphRequest(BaseModel):
+    """A program to build, with leaf data to replace and whether to check grads numerically."""
+
+    source: Text
+    overrides: dict[Text, Finite] = {}
+    numeric_check: bool = False
+
+
+class NodeOut(BaseModel):
+    """One value node."""
+
+    id: str
+    name: str | None
+    label: str
+    op: str
+    data: float
+    grad: float
+    numeric_grad: float | None
+    line: int
+    column: int
+
+
+class EdgeOut(BaseModel):
+    """Operand to result, in operand order."""
+
+    source: str
+    target: str
+
+
+class DepositOut(BaseModel):
+    """grad[to] += local * upstream."""
+
+    to: str
+    local: float
+    upstream: float
+    amount: float
+
+
+class BackwardStepOut(BaseModel):
+    """The seed, or one operation node's backward."""
+
+    node: str
+    deposits: list[DepositOut]
+
+
+class PictureErrorOut(BaseModel):
+    """Why a graph came back without a picture."""
+
+    kind: str
+    message: str
+
+
+class GraphResponse(BaseModel):
+    """The graph, its forward order and backward steps, and its picture."""
+
+    output: str
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    forward: list[str]
+    backward: list[BackwardStepOut]
+    svg: str
+    svg_error: PictureErrorOut | None = None
+
+
+class NudgeRequest(BaseModel):
+    """One step of optimisation: leaves in `names` (all named leaves by default) move by step * grad."""
+
+    source: Text
+    overrides: dict[Text, Finite] = {}
+    step: Finite
+    names: list[Text] | None = None
+
+
+class NudgeResponse(BaseModel):
+    """The output before and after, the first-order prediction, and the new state."""
+
+    before: float
+    after: float
+    predicted: float
+    overrides: dict[str, float]
+    graph: GraphResponse
+
+
+class ExampleOut(BaseModel):
+    """A preset program."""
+
+    id: str
+    title: str
+    source: str
+    note: str
+
+
+class HealthResponse(BaseModel):
+    """The server is up and can draw."""
+
+    status: str
+    graphviz: str
+
+
+class ErrorBody(BaseModel):
+    """What went wrong and, for a program, where."""
+
+    kind: str
+    message: str
+    line: int | None
+    column: int | None
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody

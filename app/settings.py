@@ -1,0 +1,58 @@
+"""One Settings object: every limit, the server and Graphviz, readable from BACKPROP_* variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from engine import limits
+from engine.limits import Limits
+
+
+class Settings(BaseSettings):
+    """Configuration; each field can be set as BACKPROP_<FIELD> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="BACKPROP_")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    # The language (see engine/limits.py)
+    max_source_chars: int = limits.MAX_SOURCE_CHARS
+    max_statements: int = limits.MAX_STATEMENTS
+    max_nodes: int = limits.MAX_NODES
+    max_nesting: int = limits.MAX_NESTING
+    max_label_chars: int = limits.MAX_LABEL_CHARS
+    max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
+    # HTTP
+    max_body_bytes: int = 1_000_000  # bytes of one request body
+    max_header_bytes: int = 64 * 1024  # bytes of a request line and headers
+    max_connections: int = 1_000  # open connections per worker before new ones get 503
+    keep_alive_timeout: int = 5  # seconds an idle keep-alive connection stays open
+    access_log: bool = True  # one log line per request
+    # The picture
+    max_drawn_values: int = 1_000  # value nodes in one picture; larger graphs come back without one
+    draw_timeout: float = 2.0  # seconds one dot run may take before it is killed
+    draw_concurrency: int = os.cpu_count() or 1  # dot processes at once
+    draw_queue_depth: int = 32  # drawings waiting for a dot process before new ones get 503
+    picture_cache_size: int = 512  # layouts kept, one per program structure
+    retry_after: int = 1  # seconds, in the Retry-After of a 503
+
+    def limits(self) -> Limits:
+        """The engine's limits under these settings."""
+        return Limits(
+            max_source_chars=self.max_source_chars,
+            max_statements=self.max_statements,
+            max_nodes=self.max_nodes,
+            max_nesting=self.max_nesting,
+            max_label_chars=self.max_label_chars,
+            max_numeric_nodes=self.max_numeric_nodes,
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

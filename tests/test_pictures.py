@@ -1,0 +1,89 @@
+"""The app's drawing: one dot run per structure, failures remembered, and 503 when the queue is full."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.pictures import Busy, Pictures
+from app.settings import Settings
+from engine.picture import PictureError
+from engine.steps import explore
+
+LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
+
+
+def make_pictures(**overrides: float) -> Pictures:
+    options: dict[str, float] = {"cache_size": 8, "concurrency": 1, "queue_depth": 4, "timeout": 5.0, "max_values": 100}
+    options.update(overrides)
+    return Pictures(**options)  # type: ignore[arg-type]
+
+
+def test_new_numbers_in_a_known_structure_cost_no_dot_run() -> None:
+    pictures = make_pictures()
+    first = pictures.draw(explore(LECTURE_L))
+    second = pictures.draw(explore(LECTURE_L, {"a": 5.0}))
+    assert pictures.dot_runs == 1
+    assert first != second and 'id="data-n0" class="data"' in second
+
+
+def test_the_cache_keeps_at_most_its_size() -> None:
+    pictures = make_pictures(cache_size=2)
+    for k in range(4):
+        pictures.draw(explore(f"a = 1.0\nb = a * {k + 2}.0\nc = b + a" + " + a" * k))
+    assert len(pictures.cache) == 2
+
+
+def test_a_structure_that_times_out_is_not_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    pictures = make_pictures()
+    calls = []
+
+    def slow(source: str, timeout: float) -> object:
+        calls.append(source)
+        raise PictureError("Graphviz took longer than 5 s to draw this graph")
+
+    monkeypatch.setattr("app.pictures.render_template", slow)
+    for _ in range(3):
+        with pytest.raises(PictureError):
+            pictures.draw(explore(LECTURE_L))
+    assert len(calls) == 1
+
+
+def test_drawings_past_the_queue_depth_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    pictures = make_pictures(queue_depth=1)
+    release = threading.Event()
+    started = threading.Event()
+
+    def blocked(source: str, timeout: float) -> object:
+        started.set()
+        release.wait(5)
+        raise PictureError("stopped")
+
+    monkeypatch.setattr("app.pictures.render_template", blocked)
+
+    def draw_first() -> None:
+        with pytest.raises(PictureError):
+            pictures.draw(explore(LECTURE_L))
+
+    worker = threading.Thread(target=draw_first)
+    worker.start()
+    started.wait(5)
+    with pytest.raises(Busy):
+        pictures.draw(explore("x = 1.0\ny = x * 2.0"))
+    release.set()
+    worker.join(5)
+
+
+def test_busy_is_a_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    def busy(self: Pictures, source: str) -> object:
+        raise Busy("the server is drawing too many graphs; try again in a moment")
+
+    monkeypatch.setattr(Pictures, "_render", busy)
+    with TestClient(create_app(Settings(retry_after=3))) as client:
+        response = client.post("/api/graph", json={"source": LECTURE_L})
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "3"
+    assert response.json()["error"]["kind"] == "busy"
