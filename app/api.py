@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
-from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic_core import to_json
 
 from app.pictures import PictureLimit, Pictures
 from app.schemas import (
@@ -19,7 +20,6 @@ from app.schemas import (
     HealthResponse,
     NudgeRequest,
     NudgeResponse,
-    PictureErrorOut,
 )
 from app.settings import Settings
 from engine import explore, nudge
@@ -53,22 +53,28 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 PicturesDep = Annotated[Pictures, Depends(get_pictures)]
 
 
-def graph_response(exploration: Exploration, pictures: Pictures) -> GraphResponse:
-    """The API's view of an exploration, with its picture or the reason it has none."""
+def graph_content(exploration: Exploration, pictures: Pictures) -> dict[str, Any]:
+    """A GraphResponse as plain data (dataclasses inside), with the picture or the reason it has none."""
     svg, svg_error = "", None
     try:
         svg = pictures.draw(exploration)
     except PictureError as error:
         kind = "limit" if isinstance(error, PictureLimit) else "graphviz"
-        svg_error = PictureErrorOut(kind=kind, message=str(error))
-    return GraphResponse(**asdict(exploration), svg=svg, svg_error=svg_error)
+        svg_error = {"kind": kind, "message": str(error)}
+    fields = {field.name: getattr(exploration, field.name) for field in dataclasses.fields(exploration)}
+    return {**fields, "svg": svg, "svg_error": svg_error}
+
+
+def json_response(content: dict[str, Any]) -> Response:
+    """JSON serialised by pydantic-core straight from the engine's dataclasses (no per-field validation)."""
+    return Response(to_json(content), media_type="application/json")
 
 
 @router.post("/api/graph", response_model=GraphResponse, responses=ERRORS)
-def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep) -> GraphResponse:
+def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep) -> Response:
     """Build a program's graph: forward order, backward steps, final data and grads, and the picture."""
     exploration = explore(request.source, request.overrides, request.numeric_check, settings.limits())
-    return graph_response(exploration, pictures)
+    return json_response(graph_content(exploration, pictures))
 
 
 @router.get(
@@ -92,22 +98,24 @@ def read_graph_svg(
 
 
 @router.post("/api/nudge", response_model=NudgeResponse, responses=ERRORS)
-def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: PicturesDep) -> NudgeResponse:
+def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: PicturesDep) -> Response:
     """One step of optimisation: data += step * grad on the chosen leaves, then forward and backward again."""
     result = nudge(request.source, request.step, request.overrides, request.names, settings.limits())
-    return NudgeResponse(
-        before=result.before,
-        after=result.after,
-        predicted=result.predicted,
-        overrides=result.overrides,
-        graph=graph_response(result.graph, pictures),
+    return json_response(
+        {
+            "before": result.before,
+            "after": result.after,
+            "predicted": result.predicted,
+            "overrides": result.overrides,
+            "graph": graph_content(result.graph, pictures),
+        }
     )
 
 
 @router.get("/api/examples", response_model=list[ExampleOut])
 def read_examples() -> list[ExampleOut]:
     """The preset programs."""
-    return [ExampleOut(**asdict(example)) for example in EXAMPLES]
+    return [ExampleOut(**dataclasses.asdict(example)) for example in EXAMPLES]
 
 
 @router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorResponse}})

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 
-from engine.picture import GraphvizMissing, PictureError, SvgTemplate, dot_source, fill_template, render_template
+from engine.picture import (
+    GraphvizMissing,
+    PictureError,
+    SvgTemplate,
+    dot_source,
+    fill_template,
+    render_template,
+    structure_key,
+)
 from engine.steps import Exploration
 
 
@@ -22,7 +29,7 @@ class Pictures:
     """An LRU of layouts keyed by structure, in front of a bounded pool of dot processes."""
 
     def __init__(self, cache_size: int, concurrency: int, queue_depth: int, timeout: float, max_values: int) -> None:
-        self.cache: OrderedDict[str, SvgTemplate | PictureError] = OrderedDict()
+        self.cache: OrderedDict[tuple[object, ...], SvgTemplate | PictureError] = OrderedDict()
         self.cache_size = cache_size
         self.timeout = timeout
         self.max_values = max_values
@@ -38,24 +45,23 @@ class Pictures:
             raise PictureLimit(
                 f"the graph has {len(exploration.nodes):,} values; pictures show at most {self.max_values:,}"
             )
-        source = dot_source(exploration)
-        key = hashlib.sha256(source.encode()).hexdigest()
+        key = structure_key(exploration)
         template = self._cached(key)
         if template is None:
-            template = self._render(source)
+            template = self._render(dot_source(exploration))
             self._store(key, template)
         if isinstance(template, PictureError):
             raise template
         return fill_template(template, exploration)
 
-    def _cached(self, key: str) -> SvgTemplate | PictureError | None:
+    def _cached(self, key: tuple[object, ...]) -> SvgTemplate | PictureError | None:
         with self.lock:
             template = self.cache.get(key)
             if template is not None:
                 self.cache.move_to_end(key)
             return template
 
-    def _store(self, key: str, template: SvgTemplate | PictureError) -> None:
+    def _store(self, key: tuple[object, ...], template: SvgTemplate | PictureError) -> None:
         with self.lock:
             self.cache[key] = template
             while len(self.cache) > self.cache_size:

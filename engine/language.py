@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,9 @@ STATEMENT_NAMES = {
     ast.AnnAssign: "annotated assignments",
 }  # fmt: skip
 FUNCTION_LIST = "Value, " + ", ".join(FUNCTIONS) + " and draw_dot"
+# CPython 3.11 keeps ast.parse's recursion depth in one state shared by all threads; parses running
+# at once in a server's thread pool fail with "AST constructor recursion depth mismatch" (gh-106905).
+_PARSE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -82,7 +86,8 @@ def _syntax_tree(source: str, limits: Limits) -> ast.Module:
             "syntax", "the program contains an invalid character", line, len(before) - before.rfind("\n")
         ) from None
     try:
-        tree = ast.parse(source, mode="exec")
+        with _PARSE_LOCK:
+            tree = ast.parse(source, mode="exec")
     except SyntaxError as error:
         digits = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", source)
         if digits and "digits" in (error.msg or ""):  # Python refuses such integers before we see them

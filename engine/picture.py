@@ -53,6 +53,12 @@ class SvgTemplate:
     slots: list[tuple[str, str]]  # ("data" | "grad", node id)
 
 
+def structure_key(exploration: Exploration) -> tuple[object, ...]:
+    """What the layout depends on, and nothing else: ids, labels, operations and edges."""
+    nodes = tuple((node.id, node.label, node.op) for node in exploration.nodes)
+    return nodes, tuple((edge.source, edge.target) for edge in exploration.edges)
+
+
 def dot_source(exploration: Exploration) -> str:
     """The DOT text of a graph, laid out left to right like micrograd's draw_dot; numbers are placeholders."""
     size = len(exploration.nodes) + sum(1 for node in exploration.nodes if node.op)

@@ -1,0 +1,29 @@
+# Backprop Explorer: the same steps as `make run`, in a slim Python image.
+ARG BASE=python:3.11-slim
+FROM ${BASE}
+
+# Graphviz draws the pictures; DejaVu gives it and the browser the same fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY engine engine
+COPY app app
+COPY templates templates
+COPY static static
+RUN pip install --no-cache-dir -e .
+
+RUN useradd --create-home --uid 10001 explorer
+USER explorer
+
+ENV BACKPROP_HOST=0.0.0.0 \
+    BACKPROP_PORT=8000 \
+    BACKPROP_WORKERS=2 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+CMD ["python", "-m", "app"]

@@ -1,0 +1,174 @@
+"""HTTP throughput and latency on loopback, and Graphviz draw times for large graphs.
+
+Run: python -m bench.api      (starts the app itself, with 1 and then 2 workers)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import subprocess
+import time
+from collections.abc import Callable
+
+import graphviz
+
+from bench.client import Connection, percentile, running_server
+from engine.examples import EXAMPLES
+from engine.picture import dot_source, render_template
+from engine.steps import explore
+from engine.value import Value
+
+LECTURE_L = next(example.source for example in EXAMPLES if example.id == "lecture-L")
+MLP = next(example.source for example in EXAMPLES if example.id == "mlp-loss")
+SECONDS = 3.0  # per table row
+CONCURRENCY = [1, 16, 64]
+counter = itertools.count()
+
+
+def cached_request() -> dict[str, object]:
+    return {"source": LECTURE_L}
+
+
+def new_numbers_request() -> dict[str, object]:
+    return {"source": LECTURE_L, "overrides": {"a": 1.0 + next(counter) * 1e-6}}
+
+
+def uncached_request() -> dict[str, object]:
+    return {"source": LECTURE_L.replace("label='a'", f"label='a{next(counter)}'")}
+
+
+async def load(
+    port: int, clients: int, make_body: Callable[[], dict[str, object]]
+) -> tuple[float, list[float], int, int]:
+    """Requests per second, latencies of 200s, 503s (busy) and other errors of `clients` clients for SECONDS."""
+    latencies: list[float] = []
+    busy = errors = 0
+    stop = time.perf_counter() + SECONDS
+
+    async def client() -> None:
+        nonlocal busy, errors
+        connection = await Connection.open("127.0.0.1", port)
+        try:
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                status, _ = await connection.request("POST", "/api/graph", make_body())
+                if status == 200:
+                    latencies.append(time.perf_counter() - start)
+                busy += status == 503
+                errors += status not in (200, 503)
+        finally:
+            connection.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return len(latencies) / (time.perf_counter() - start), latencies, busy, errors
+
+
+def draw_dot_notebook(root: Value) -> str:
+    """The notebook way: micrograd's draw_dot (record labels) piped to dot -Tsvg."""
+    dot = graphviz.Digraph(format="svg", graph_attr={"rankdir": "LR"})
+    nodes, edges, stack = set(), set(), [root]
+    while stack:
+        v = stack.pop()
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                stack.append(child)
+    for n in nodes:
+        uid = str(id(n))
+        dot.node(name=uid, label=f"{{ {n.label} | data {n.data:.4f} | grad {n.grad:.4f} }}", shape="record")
+        if n._op:
+            dot.node(name=uid + n._op, label=n._op)
+            dot.edge(uid + n._op, uid)
+    for n1, n2 in edges:
+        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+    return subprocess.run(["dot", "-Tsvg"], input=dot.source.encode(), capture_output=True, check=True).stdout.decode()
+
+
+def lecture_values() -> Value:
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    out = d * f
+    out.label = "L"
+    out.backward()
+    return out
+
+
+def random_dag_source(values: int, seed: int = 0) -> str:
+    """A random DAG with reuse: each value combines a recent value with any earlier one; all feed the output."""
+    rng = random.Random(seed)
+    names = [f"x{i}" for i in range(8)]
+    lines = [f"{name} = {rng.uniform(-1, 1):.3f}" for name in names]
+    unused = set(names)
+    made = len(names)
+    while made < values:
+        a, b = rng.choice(names[-20:]), rng.choice(names)
+        form, cost = rng.choice([("{a} + {b}", 1), ("{a} * {b}", 1), ("tanh({a} * {b})", 2)])
+        name = f"v{len(names)}"
+        lines.append(f"{name} = " + form.format(a=a, b=b))
+        names.append(name)
+        unused = (unused - {a, b}) | {name}
+        made += cost
+    lines.append(f"out = {names[-1]}")
+    lines += [f"out += {name}" for name in sorted(unused - {names[-1]})]
+    return "\n".join(lines)
+
+
+def median_time(run: Callable[[], object], repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+async def single_requests(port: int) -> None:
+    connection = await Connection.open("127.0.0.1", port)
+
+    async def timed(body: dict[str, object]) -> float:
+        start = time.perf_counter()
+        status, _ = await connection.request("POST", "/api/graph", body)
+        assert status == 200
+        return time.perf_counter() - start
+
+    new = [await timed(uncached_request()) for _ in range(9)]
+    numbers = [await timed(new_numbers_request()) for _ in range(9)]
+    repeats = [await timed(cached_request()) for _ in range(9)]
+    notebook = median_time(lambda: draw_dot_notebook(lecture_values()), 9)
+    connection.close()
+    print("\nOne request at a time (median of 9), lecture L graph")
+    print(f"  new structure over HTTP      {percentile(new, 0.5) * 1e3:7.1f} ms")
+    print(f"  notebook draw_dot | dot      {notebook * 1e3:7.1f} ms   (ratio {percentile(new, 0.5) / notebook:.2f}×)")
+    print(f"  new numbers, known structure {percentile(numbers, 0.5) * 1e3:7.1f} ms")
+    print(f"  repeat                       {percentile(repeats, 0.5) * 1e3:7.1f} ms")
+
+
+def main() -> None:
+    print("Draw time (one dot run, median of 5)")
+    for title, source in [("MLP loss example", MLP), ("random DAG", random_dag_source(500))]:
+        exploration = explore(source)
+        seconds = median_time(lambda e=exploration: render_template(dot_source(e), timeout=60))
+        print(f"  {title:<18} {len(exploration.nodes):>4} values  {seconds * 1e3:7.0f} ms")
+    for workers in (1, 2):
+        with running_server(workers) as port:
+            print(f"\n{workers} worker(s)")
+            print(f"  {'scenario':<22} {'clients':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'503':>6} {'errors':>6}")
+            for title, make_body in [("cached example", cached_request), ("unique new programs", uncached_request)]:
+                for clients in CONCURRENCY:
+                    rate, latencies, busy, errors = asyncio.run(load(port, clients, make_body))
+                    print(
+                        f"  {title:<22} {clients:>7} {rate:>8.0f} {percentile(latencies, 0.5) * 1e3:>8.1f} "
+                        f"{percentile(latencies, 0.99) * 1e3:>8.1f} {busy:>6} {errors:>6}"
+                    )
+            asyncio.run(single_requests(port))
+
+
+if __name__ == "__main__":
+    main()
