@@ -9,9 +9,8 @@ from engine.picture import (
     GraphvizMissing,
     PictureError,
     SvgTemplate,
-    dot_source,
     fill_template,
-    render_template,
+    layout,
     structure_key,
 )
 from engine.steps import Exploration
@@ -48,7 +47,7 @@ class Pictures:
         key = structure_key(exploration)
         template = self._cached(key)
         if template is None:
-            template = self._render(dot_source(exploration))
+            template = self._render(exploration)
             self._store(key, template)
         if isinstance(template, PictureError):
             raise template
@@ -67,7 +66,7 @@ class Pictures:
             while len(self.cache) > self.cache_size:
                 self.cache.popitem(last=False)
 
-    def _render(self, source: str) -> SvgTemplate | PictureError:
+    def _render(self, exploration: Exploration) -> SvgTemplate | PictureError:
         with self.lock:
             if self.waiting >= self.queue_depth:
                 raise Busy("the server is drawing too many graphs; try again in a moment")
@@ -76,7 +75,7 @@ class Pictures:
             with self.slots:
                 self.dot_runs += 1
                 try:
-                    return render_template(source, self.timeout)
+                    return layout(exploration, self.timeout)
                 except GraphvizMissing:
                     raise  # it may be installed later: not a property of this structure
                 except PictureError as error:

@@ -16,7 +16,7 @@ import graphviz
 
 from bench.client import Connection, percentile, running_server
 from engine.examples import EXAMPLES
-from engine.picture import dot_source, render_template
+from engine.picture import layout
 from engine.steps import explore
 from engine.value import Value
 
@@ -154,7 +154,7 @@ def main() -> None:
     print("Draw time (one dot run, median of 5)")
     for title, source in [("MLP loss example", MLP), ("random DAG", random_dag_source(500))]:
         exploration = explore(source)
-        seconds = median_time(lambda e=exploration: render_template(dot_source(e), timeout=60))
+        seconds = median_time(lambda e=exploration: layout(e, timeout=60))
         print(f"  {title:<18} {len(exploration.nodes):>4} values  {seconds * 1e3:7.0f} ms")
     for workers in (1, 2):
         with running_server(workers) as port:

@@ -59,7 +59,9 @@ def running_server(workers: int, **settings: str) -> Iterator[int]:
     port = free_port()
     env = {**os.environ, "BACKPROP_PORT": str(port), "BACKPROP_WORKERS": str(workers), "BACKPROP_ACCESS_LOG": "false"}
     env.update({f"BACKPROP_{key.upper()}": value for key, value in settings.items()})
-    process = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

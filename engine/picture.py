@@ -11,7 +11,9 @@ import html
 import re
 import shutil
 import subprocess
+import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import graphviz
@@ -20,19 +22,16 @@ from engine.steps import Exploration
 from engine.value import format_number
 
 NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
-# dot's effort by graph size, counted in dot nodes (values and operations): up to FULL_EFFORT_NODES
-# dot runs with its defaults; past it, with the fewest optimisation passes, which keeps a random
-# 600-value DAG near 0.4 s instead of several seconds.
+# dot's effort by graph size, in dot nodes (values and operations). Up to FULL_EFFORT_NODES dot runs
+# with its defaults. Up to TRY_FULL_EFFORT_NODES it gets FULL_EFFORT_TRY seconds at its defaults,
+# which layered graphs like an MLP need (0.2 s for the MLP example) and tangled ones exceed; past
+# that, or past the try, it runs with the fewest optimisation passes (a random 600-value DAG: 0.4 s
+# instead of minutes).
 FULL_EFFORT_NODES = 350
-LOW_EFFORT = {
-    "nslimit": "0",
-    "nslimit1": "0",
-    "mclimit": "0.01",
-    "searchsize": "1",
-    "remincross": "false",
-    "newrank": "true",
-    "splines": "line",
-}
+TRY_FULL_EFFORT_NODES = 1_000
+FULL_EFFORT_TRY = 0.5  # seconds
+LOW_EFFORT = ["-Gnslimit=0", "-Gnslimit1=0", "-Gmclimit=0.01", "-Gsearchsize=1", "-Gremincross=false"]
+LOW_EFFORT += ["-Gnewrank=true", "-Gsplines=line"]
 NODE_GROUP = re.compile(r'<g id="node-([^"]+)" class="node">(.*?)</g>', re.DOTALL)
 TEXT = re.compile(r"<text([^>]*)>([^<]*)</text>")
 
@@ -43,6 +42,10 @@ class PictureError(Exception):
 
 class GraphvizMissing(PictureError):
     """The dot program is not installed."""
+
+
+class DrawTimeout(PictureError):
+    """dot ran past its time limit and was killed."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,8 @@ def structure_key(exploration: Exploration) -> tuple[object, ...]:
 
 def dot_source(exploration: Exploration) -> str:
     """The DOT text of a graph, laid out left to right like micrograd's draw_dot; numbers are placeholders."""
-    size = len(exploration.nodes) + sum(1 for node in exploration.nodes if node.op)
-    effort = {} if size <= FULL_EFFORT_NODES else LOW_EFFORT
     dot = graphviz.Digraph(
-        graph_attr={"rankdir": "LR", "bgcolor": "transparent", **effort},
+        graph_attr={"rankdir": "LR", "bgcolor": "transparent"},
         node_attr={"fontname": "DejaVu Sans", "fontsize": "12"},
         edge_attr={"arrowsize": "0.6"},
     )
@@ -105,16 +106,31 @@ def find_dot() -> str | None:
     return shutil.which("dot")
 
 
-def render_template(source: str, timeout: float) -> SvgTemplate:
+def layout(exploration: Exploration, timeout: float) -> SvgTemplate:
+    """Lay a graph out with dot, with as much effort as its size allows within `timeout` seconds."""
+    source = dot_source(exploration)
+    size = len(exploration.nodes) + sum(1 for node in exploration.nodes if node.op)
+    if size <= FULL_EFFORT_NODES:
+        return render_template(source, timeout)
+    started = time.monotonic()
+    if size <= TRY_FULL_EFFORT_NODES and timeout > FULL_EFFORT_TRY:
+        try:
+            return render_template(source, FULL_EFFORT_TRY)
+        except DrawTimeout:
+            pass
+    return render_template(source, timeout - (time.monotonic() - started), LOW_EFFORT)
+
+
+def render_template(source: str, timeout: float, flags: Sequence[str] = ()) -> SvgTemplate:
     """Run dot once on a DOT text and turn its SVG into a template with a slot per number."""
     dot = find_dot()
     if dot is None:
         raise GraphvizMissing("Graphviz is not installed: the dot program was not found")
     try:
         # subprocess.run kills dot and reaps it when the time limit passes.
-        result = subprocess.run([dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=timeout)
+        result = subprocess.run([dot, "-Tsvg", *flags], input=source.encode(), capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise PictureError(f"Graphviz took longer than {timeout:g} s to draw this graph") from None
+        raise DrawTimeout(f"Graphviz took longer than {timeout:.2g} s to draw this graph") from None
     svg = result.stdout.decode("utf-8", "replace")
     if result.returncode != 0 or "</svg>" not in svg:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
@@ -151,5 +167,5 @@ def fill_template(template: SvgTemplate, exploration: Exploration) -> str:
 
 
 def render_svg(exploration: Exploration, timeout: float = 10.0) -> str:
-    """Draw a graph with its current numbers: one dot run, no caching."""
-    return fill_template(render_template(dot_source(exploration), timeout), exploration)
+    """Draw a graph with its current numbers, with no caching."""
+    return fill_template(layout(exploration, timeout), exploration)

@@ -112,7 +112,6 @@ def test_large_graphs_are_drawn_with_low_effort_quickly() -> None:
     source = next(example.source for example in EXAMPLES if example.id == "mlp-loss")
     exploration = explore(source)
     assert len(exploration.nodes) + sum(1 for n in exploration.nodes if n.op) > FULL_EFFORT_NODES
-    assert "nslimit=0" in dot_source(exploration)
     start = time.perf_counter()
     render_svg(exploration)
     assert time.perf_counter() - start < 2.0

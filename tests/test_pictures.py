@@ -41,11 +41,11 @@ def test_a_structure_that_times_out_is_not_drawn_again(monkeypatch: pytest.Monke
     pictures = make_pictures()
     calls = []
 
-    def slow(source: str, timeout: float) -> object:
-        calls.append(source)
+    def slow(exploration: object, timeout: float) -> object:
+        calls.append(exploration)
         raise PictureError("Graphviz took longer than 5 s to draw this graph")
 
-    monkeypatch.setattr("app.pictures.render_template", slow)
+    monkeypatch.setattr("app.pictures.layout", slow)
     for _ in range(3):
         with pytest.raises(PictureError):
             pictures.draw(explore(LECTURE_L))
@@ -57,12 +57,12 @@ def test_drawings_past_the_queue_depth_are_refused(monkeypatch: pytest.MonkeyPat
     release = threading.Event()
     started = threading.Event()
 
-    def blocked(source: str, timeout: float) -> object:
+    def blocked(exploration: object, timeout: float) -> object:
         started.set()
         release.wait(5)
         raise PictureError("stopped")
 
-    monkeypatch.setattr("app.pictures.render_template", blocked)
+    monkeypatch.setattr("app.pictures.layout", blocked)
 
     def draw_first() -> None:
         with pytest.raises(PictureError):
@@ -78,7 +78,7 @@ def test_drawings_past_the_queue_depth_are_refused(monkeypatch: pytest.MonkeyPat
 
 
 def test_busy_is_a_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    def busy(self: Pictures, source: str) -> object:
+    def busy(self: Pictures, exploration: object) -> object:
         raise Busy("the server is drawing too many graphs; try again in a moment")
 
     monkeypatch.setattr(Pictures, "_render", busy)

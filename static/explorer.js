@@ -1,0 +1,364 @@
+// The explorer page: editor, run, timeline, nudge, sharing. Talks to the JSON API only.
+
+import { formatNumber } from "./format.js";
+import { GraphView } from "./graph.js";
+import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
+
+const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+const MAX_RETRIES = 3; // for 503 answers, each after the server's Retry-After
+
+const page = {
+  source: "", // the program of the graph shown
+  overrides: {},
+  timeline: null,
+  position: 0,
+  numeric: false,
+  timer: null,
+};
+
+const view = new GraphView($("graph"), selectNode);
+
+async function callApi(path, body, attempt = 0) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.status === 503 && attempt < MAX_RETRIES) {
+    const wait = Number(response.headers.get("retry-after") ?? "1");
+    setStatus(`The server is busy; trying again in ${wait} s…`);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    return callApi(path, body, attempt + 1);
+  }
+  const payload = await response.json().catch(() => ({ error: { message: `the server answered ${response.status}` } }));
+  if (!response.ok) throw payload.error ?? { message: `the server answered ${response.status}` };
+  return payload;
+}
+
+function setStatus(text) {
+  $("status").textContent = text;
+}
+
+// -- errors, shown in words and at their place in the editor
+
+function showError(error) {
+  const where = error.line ? ` (line ${error.line}, column ${error.column})` : "";
+  $("error").textContent = `${error.kind ? `${error.kind} error` : "error"}${where}: ${error.message}`;
+  $("error").hidden = false;
+  markSpot(error.line, error.column);
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error").textContent = "";
+  markSpot(null, null);
+}
+
+function markSpot(line, column) {
+  const editor = $("source");
+  const backdrop = document.getElementById("backdrop");
+  backdrop.replaceChildren();
+  editor.removeAttribute("aria-invalid");
+  if (!line) return;
+  editor.setAttribute("aria-invalid", "true");
+  const lines = editor.value.split("\n");
+  lines.forEach((text, index) => {
+    const row = document.createElement("span");
+    row.className = index + 1 === line ? "error-line" : "";
+    if (index + 1 === line) {
+      const at = Math.max(0, Math.min(column - 1, text.length));
+      const spot = document.createElement("mark");
+      spot.textContent = text.slice(at, at + 1) || " ";
+      row.append(text.slice(0, at), spot, text.slice(at + 1));
+    } else {
+      row.textContent = text;
+    }
+    backdrop.append(row, "\n");
+  });
+  syncBackdrop();
+  const offset = lines.slice(0, line - 1).reduce((sum, text) => sum + text.length + 1, 0) + Math.max(0, column - 1);
+  editor.setSelectionRange(offset, Math.min(offset + 1, editor.value.length));
+}
+
+function syncBackdrop() {
+  const backdrop = document.getElementById("backdrop");
+  backdrop.scrollTop = $("source").scrollTop;
+  backdrop.scrollLeft = $("source").scrollLeft;
+}
+
+// -- running a program
+
+async function run({ source = $("source").value, position = null, keepOverrides = false } = {}) {
+  const overrides = keepOverrides || source === page.source ? page.overrides : {};
+  setStatus("Running…");
+  try {
+    const graph = await callApi("/api/graph", { source, overrides, numeric_check: page.numeric });
+    page.source = source;
+    page.overrides = overrides;
+    clearError();
+    showGraph(graph, position);
+    setStatus("");
+  } catch (error) {
+    showError(error);
+    setStatus("");
+  }
+}
+
+function showGraph(graph, position = null, keepPicture = false) {
+  page.timeline = buildTimeline(graph);
+  if (!keepPicture) view.show(graph.svg, graph);
+  $("picture-error").hidden = !graph.svg_error;
+  $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";
+  renderLeaves();
+  goTo(position ?? page.timeline.forwardEnd);
+}
+
+// -- the timeline
+
+function goTo(position) {
+  const timeline = page.timeline;
+  if (!timeline) return;
+  page.position = Math.max(0, Math.min(position, timeline.last));
+  const state = stateAt(timeline, page.position);
+  view.apply(state);
+  $("phase").textContent = phaseText(timeline, page.position);
+  const narration = $("narration");
+  narration.replaceChildren(
+    ...narrate(timeline, page.position).map((line) => Object.assign(document.createElement("p"), { textContent: line })),
+  );
+  const output = timeline.nodes.get(timeline.graph.output);
+  $("output-value").textContent = formatNumber(output.data);
+  $("output-value").dataset.value = String(output.data);
+  $("position").max = String(timeline.last);
+  $("position").value = String(page.position);
+  $("step-back").disabled = page.position === 0;
+  $("to-start").disabled = page.position === 0;
+  $("step-forward").disabled = page.position === timeline.last;
+  $("to-end").disabled = page.position === timeline.last;
+  if (page.position === timeline.last) stopPlaying();
+  saveToUrl();
+}
+
+function step(delta) {
+  goTo(page.position + delta);
+}
+
+function togglePlay() {
+  if (page.timer) {
+    stopPlaying();
+    return;
+  }
+  if (!page.timeline) return;
+  if (page.position === page.timeline.last) goTo(0);
+  const perSecond = Number($("speed").value);
+  page.timer = setInterval(() => step(1), 1000 / perSecond);
+  $("play").textContent = "⏸ Pause";
+  $("play").setAttribute("aria-pressed", "true");
+}
+
+function stopPlaying() {
+  clearInterval(page.timer);
+  page.timer = null;
+  $("play").textContent = "▶ Play";
+  $("play").setAttribute("aria-pressed", "false");
+}
+
+// -- leaves, numeric check and nudge
+
+function leafNodes() {
+  return page.timeline.graph.nodes.filter((node) => !node.op && node.name !== null);
+}
+
+function renderLeaves() {
+  const body = $("leaves").querySelector("tbody");
+  const checked = new Set([...body.querySelectorAll("input:checked")].map((box) => box.value));
+  const fresh = body.children.length === 0 || body.dataset.source !== page.source;
+  body.replaceChildren(
+    ...leafNodes().map((node) => {
+      const row = document.createElement("tr");
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", value: node.id });
+      box.checked = fresh || checked.has(node.id);
+      box.setAttribute("aria-label", `nudge ${node.label || node.name}`);
+      const cells = [node.label || node.name, formatNumber(node.data), formatNumber(node.grad)];
+      cells.push(node.numeric_grad === null ? "—" : formatNumber(node.numeric_grad));
+      const first = document.createElement("td");
+      first.append(box);
+      row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+      return row;
+    }),
+  );
+  body.dataset.source = page.source;
+}
+
+async function nudge() {
+  if (!page.timeline) return;
+  const names = [...$("leaves").querySelectorAll("tbody input:checked")].map((box) => box.value);
+  const stepSize = Number($("nudge-step").value);
+  try {
+    const result = await callApi("/api/nudge", {
+      source: page.source,
+      overrides: page.overrides,
+      step: stepSize,
+      names,
+    });
+    page.overrides = result.overrides;
+    clearError();
+    const output = page.timeline.nodes.get(page.timeline.graph.output);
+    const name = output.label || output.name || "output";
+    $("nudge-result").textContent =
+      `${name}: ${formatNumber(result.before)} → ${formatNumber(result.after)} ` +
+      `(first-order prediction ${formatNumber(result.predicted)})`;
+    showGraph(result.graph, null, true);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function toggleNumeric() {
+  page.numeric = $("numeric-check").checked;
+  if (page.timeline) await run({ source: page.source, position: page.position, keepOverrides: true });
+}
+
+function selectNode(id) {
+  const node = page.timeline?.nodes.get(id);
+  if (!node) return;
+  const state = stateAt(page.timeline, page.position);
+  const line = page.source.split("\n")[node.line - 1] ?? "";
+  const rows = [
+    ["node", `${node.label || "(unnamed)"} · ${node.id}${node.op ? ` · ${node.op}` : " · leaf"}`],
+    ["data", state.data.get(id) === null ? "not computed yet" : formatNumber(state.data.get(id))],
+    ["grad", state.grad.get(id) === null ? "not computed yet" : formatNumber(state.grad.get(id))],
+    ["numeric grad", node.numeric_grad === null ? "tick “numeric check”" : formatNumber(node.numeric_grad)],
+    ["made at", `line ${node.line}, column ${node.column}: ${line.trim()}`],
+  ];
+  const list = $("node-details");
+  list.replaceChildren(
+    ...rows.flatMap(([term, value]) => [
+      Object.assign(document.createElement("dt"), { textContent: term }),
+      Object.assign(document.createElement("dd"), { textContent: value }),
+    ]),
+  );
+  list.hidden = false;
+}
+
+// -- sharing: the URL's hash holds the program, the overrides and the position
+
+function saveToUrl() {
+  const params = new URLSearchParams({ src: page.source, pos: String(page.position) });
+  if (Object.keys(page.overrides).length) params.set("ov", JSON.stringify(page.overrides));
+  if ($("nudge-step").value !== "0.01") params.set("step", $("nudge-step").value);
+  history.replaceState(null, "", `#${params}`);
+}
+
+async function loadFromUrl() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (!params.has("src")) return false;
+  $("source").value = params.get("src");
+  try {
+    page.overrides = JSON.parse(params.get("ov") ?? "{}");
+  } catch {
+    page.overrides = {};
+  }
+  if (params.has("step")) $("nudge-step").value = params.get("step");
+  page.source = params.get("src");
+  await run({ position: Number(params.get("pos") ?? "0") || 0, keepOverrides: true });
+  return true;
+}
+
+// -- examples, present mode, download
+
+async function loadExamples() {
+  const examples = await (await fetch("/api/examples")).json();
+  const select = $("preset");
+  for (const example of examples) {
+    select.append(Object.assign(document.createElement("option"), { value: example.id, textContent: example.title }));
+  }
+  select.addEventListener("change", () => {
+    const example = examples.find((candidate) => candidate.id === select.value);
+    if (!example) return;
+    $("source").value = example.source;
+    $("example-note").textContent = example.note;
+    run();
+  });
+  return examples;
+}
+
+function downloadSvg() {
+  const text = view.serialize();
+  if (!text) return;
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+  link.download = "backprop-graph.svg";
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+function togglePresent() {
+  const on = document.body.classList.toggle("present");
+  $("present").setAttribute("aria-pressed", String(on));
+  view.fit();
+}
+
+// -- wiring
+
+function onKey(event) {
+  if (event.target.closest("textarea, input, select")) return;
+  const actions = {
+    ArrowRight: () => step(1),
+    ArrowLeft: () => step(-1),
+    Home: () => goTo(0),
+    End: () => goTo(Number.MAX_SAFE_INTEGER),
+    " ": togglePlay,
+  };
+  const action = actions[event.key];
+  if (!action) return;
+  event.preventDefault();
+  const start = performance.now();
+  action();
+  document.body.getBoundingClientRect(); // layout included in the measured time
+  window.lastStepMs = performance.now() - start;
+}
+
+async function main() {
+  $("run").addEventListener("click", () => run());
+  $("source").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  $("source").addEventListener("scroll", syncBackdrop);
+  $("source").addEventListener("input", () => markSpot(null, null));
+  $("step-back").addEventListener("click", () => step(-1));
+  $("step-forward").addEventListener("click", () => step(1));
+  $("to-start").addEventListener("click", () => goTo(0));
+  $("to-end").addEventListener("click", () => goTo(Number.MAX_SAFE_INTEGER));
+  $("play").addEventListener("click", togglePlay);
+  $("position").addEventListener("input", () => goTo(Number($("position").value)));
+  $("speed").addEventListener("input", () => {
+    if (page.timer) {
+      stopPlaying();
+      togglePlay();
+    }
+  });
+  $("nudge").addEventListener("click", nudge);
+  $("nudge-step").addEventListener("change", saveToUrl);
+  $("numeric-check").addEventListener("change", toggleNumeric);
+  $("fit").addEventListener("click", () => view.fit());
+  $("zoom-in").addEventListener("click", () => view.zoom(1 / 1.25));
+  $("zoom-out").addEventListener("click", () => view.zoom(1.25));
+  $("present").addEventListener("click", togglePresent);
+  $("download-svg").addEventListener("click", downloadSvg);
+  document.addEventListener("keydown", onKey);
+  const examples = await loadExamples();
+  if (!(await loadFromUrl())) {
+    const first = examples.find((example) => example.id === "lecture-L") ?? examples[0];
+    $("preset").value = first.id;
+    $("source").value = first.source;
+    $("example-note").textContent = first.note;
+    await run();
+  }
+  document.body.dataset.ready = "true";
+}
+
+main();

@@ -1,0 +1,131 @@
+// The timeline of a graph: start, one forward step per node, the backward seed, one backward
+// step per operation node. Pure functions: the state and the narration at any position.
+
+import { formatNumber as f } from "./format.js";
+
+export function buildTimeline(graph) {
+  const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
+  const operands = new Map(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) operands.get(edge.target).push(edge.source);
+  const steps = [{ kind: "start" }];
+  graph.forward.forEach((id, i) => steps.push({ kind: "forward", node: id, index: i + 1, total: graph.forward.length }));
+  graph.backward.forEach((step, i) =>
+    steps.push({ kind: "backward", node: step.node, deposits: step.deposits, index: i + 1, total: graph.backward.length }),
+  );
+  return { graph, nodes, operands, steps, forwardEnd: graph.forward.length, last: steps.length - 1 };
+}
+
+export function phaseText(timeline, position) {
+  const step = timeline.steps[position];
+  if (step.kind === "start") return `start 0 / ${timeline.forwardEnd}`;
+  return `${step.kind} ${step.index} / ${step.total}`;
+}
+
+// What is known at a position: data and grad per node (null = not yet), and what to highlight.
+export function stateAt(timeline, position) {
+  const { graph, steps, forwardEnd } = timeline;
+  const computed = new Set(graph.nodes.filter((node) => !node.op).map((node) => node.id));
+  for (let i = 1; i <= Math.min(position, forwardEnd); i++) computed.add(steps[i].node);
+  const data = new Map();
+  const grad = new Map();
+  for (const node of graph.nodes) {
+    data.set(node.id, computed.has(node.id) ? node.data : null);
+    grad.set(node.id, computed.has(node.id) ? 0 : null);
+  }
+  const received = new Map(); // deposits so far per node, to narrate accumulation
+  let deposits = [];
+  for (let i = forwardEnd + 1; i <= position; i++) {
+    const step = steps[i];
+    if (step.deposits.length === 0) grad.set(step.node, 1);
+    deposits = step.deposits.map((deposit, k) => {
+      const before = grad.get(deposit.to);
+      const after = before + deposit.amount;
+      grad.set(deposit.to, after);
+      const count = (received.get(deposit.to) ?? 0) + 1;
+      received.set(deposit.to, count);
+      return { ...deposit, k, before, after, accumulates: count > 1 };
+    });
+  }
+  return { data, grad, step: steps[position], deposits, computed };
+}
+
+function nameOf(timeline, id) {
+  const node = timeline.nodes.get(id);
+  return node.label || node.name || id;
+}
+
+function describe(timeline, id) {
+  const node = timeline.nodes.get(id);
+  const [a, b] = timeline.operands.get(id).map((operand) => nameOf(timeline, operand));
+  if (node.op === "+" || node.op === "*") return `${a} ${node.op} ${b}`;
+  if (node.op.startsWith("**")) return `${a}${node.op}`;
+  return `${node.op === "ReLU" ? "relu" : node.op}(${a})`;
+}
+
+function arithmetic(timeline, id) {
+  const node = timeline.nodes.get(id);
+  const [a, b] = timeline.operands.get(id).map((operand) => f(timeline.nodes.get(operand).data));
+  if (node.op === "+" || node.op === "*") return `${a} ${node.op} ${b}`;
+  if (node.op.startsWith("**")) return `(${a})${node.op}`;
+  return `${node.op === "ReLU" ? "relu" : node.op}(${a})`;
+}
+
+// The local derivative of `node` with respect to its operand k, written as in the lecture.
+function localDerivative(timeline, id, k) {
+  const node = timeline.nodes.get(id);
+  const operands = timeline.operands.get(id);
+  const out = nameOf(timeline, id);
+  const x = nameOf(timeline, operands[k]);
+  switch (node.op) {
+    case "+":
+      return "1";
+    case "*":
+      return `${nameOf(timeline, operands[1 - k])}.data`;
+    case "tanh":
+      return `(1 - ${out}.data**2)`;
+    case "exp":
+      return `${out}.data`;
+    case "log":
+      return `(1 / ${x}.data)`;
+    case "ReLU":
+      return `(${out}.data > 0)`;
+    case "sigmoid":
+      return `${out}.data * (1 - ${out}.data)`;
+    default: {
+      const power = Number(node.op.slice(2));
+      return `${power} * ${x}.data**${power - 1}`;
+    }
+  }
+}
+
+// The narration of a position: a list of lines, each an arithmetic statement.
+export function narrate(timeline, position) {
+  const state = stateAt(timeline, position);
+  const { step } = state;
+  if (step.kind === "start") {
+    return ["Start: only the leaves have data. Step forward to compute each node from its operands."];
+  }
+  const name = nameOf(timeline, step.node);
+  const node = timeline.nodes.get(step.node);
+  if (step.kind === "forward") {
+    if (!node.op) return [`${name} = ${f(node.data)} (a leaf: its data is given)`];
+    return [`${name} = ${describe(timeline, step.node)} = ${arithmetic(timeline, step.node)} = ${f(node.data)}`];
+  }
+  if (step.deposits.length === 0) {
+    return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];
+  }
+  const lines = [];
+  for (const deposit of state.deposits) {
+    const to = nameOf(timeline, deposit.to);
+    const local = localDerivative(timeline, step.node, deposit.k);
+    lines.push(
+      `${to}.grad += ${local} * ${name}.grad = ${f(deposit.local)} * ${f(deposit.upstream)} = ${f(deposit.amount)}`,
+    );
+    if (deposit.accumulates) {
+      lines.push(
+        `${to}.grad = ${f(deposit.before)} + ${f(deposit.amount)} = ${f(deposit.after)} (a second deposit: ${to} is used more than once, so its grads add up)`,
+      );
+    }
+  }
+  return lines;
+}
