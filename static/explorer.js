@@ -302,7 +302,7 @@ function togglePresent() {
 // -- wiring
 
 function onKey(event) {
-  if (event.target.closest("textarea, input, select")) return;
+  if (event.target instanceof Element && event.target.closest("textarea, input, select")) return;
   const actions = {
     ArrowRight: () => step(1),
     ArrowLeft: () => step(-1),

@@ -16,6 +16,15 @@ export class GraphView {
       if (group && !this.dragged) this.onSelect(group.id.slice(5));
     });
     this.installPanZoom();
+    // A pixel-sized SVG is laid out only when the box resizes; at 100% Chromium lays all of it out
+    // again whenever anything on the page changes (30 ms for 700 nodes).
+    new ResizeObserver(() => this.fitBox()).observe(container);
+  }
+
+  fitBox() {
+    if (!this.svg) return;
+    this.svg.style.width = `${this.container.clientWidth}px`;
+    this.svg.style.height = `${this.container.clientHeight}px`;
   }
 
   // Put a new picture in place; `graph` names its elements.
@@ -33,6 +42,7 @@ export class GraphView {
     this.svg.removeAttribute("width");
     this.svg.removeAttribute("height");
     this.container.prepend(this.svg);
+    this.fitBox();
     this.deposits = document.createElementNS(SVG_NS, "g");
     this.deposits.setAttribute("class", "deposits");
     this.svg.querySelector("g.graph").append(this.deposits);

@@ -1,0 +1,58 @@
+"""The time of one timeline step in the browser, on the MLP loss example (about 400 values).
+
+Run: python -m bench.page     (starts the app and Debian's Chromium itself)
+Prints, for steps in the forward and the backward phase, the time from the key press to the
+SVG updated (texts, classes, style and layout), and to the start of the next animation frame
+(which includes waiting for the frame clock, up to 16.7 ms).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from playwright.sync_api import sync_playwright
+
+from bench.client import running_server
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+STEPS = 100
+
+MEASURE = """async (key) => {
+  const phase = document.querySelector('[data-testid=phase]').textContent;
+  const start = performance.now();
+  document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+  document.body.getBoundingClientRect();  // style and layout of the updated SVG
+  const updated = performance.now() - start;
+  await new Promise(resolve => requestAnimationFrame(resolve));
+  const moved = document.querySelector('[data-testid=phase]').textContent !== phase;
+  return [updated, performance.now() - start, moved];
+}"""
+
+
+def main() -> None:
+    with running_server(workers=1) as port, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("body[data-ready=true]")
+        page.select_option('[data-testid="preset"]', "mlp-loss")
+        page.wait_for_function("document.querySelector('[data-testid=phase]').textContent.startsWith('forward 396')")
+        nodes = page.locator("[data-testid=graph] svg g.node").count()
+        print(f"MLP loss example: {nodes} SVG nodes (values and operations)")
+        print(f"{'phase':<10} {'steps':>5} {'updated p50':>12} {'p95':>7} {'next frame p50':>15} {'p95':>7}")
+        for phase, start_key, key in [("forward", "Home", "ArrowRight"), ("backward", "End", "ArrowLeft")]:
+            page.evaluate(MEASURE, start_key)
+            results = [page.evaluate(MEASURE, key) for _ in range(STEPS)]
+            if not all(result[2] for result in results):
+                raise RuntimeError("a key press did not move the timeline")
+            updated = sorted(result[0] for result in results)
+            painted = sorted(result[1] for result in results)
+            print(
+                f"{phase:<10} {STEPS:>5} {statistics.median(updated):>10.2f}ms {updated[94]:>5.2f}ms "
+                f"{statistics.median(painted):>13.2f}ms {painted[94]:>5.2f}ms"
+            )
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
