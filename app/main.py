@@ -85,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Backprop Explorer",
         version="0.1.0",
         description="Type a small scalar program, see its computation graph, and step through backpropagation.",
+        docs_url=None,  # served by pages.read_docs from vendored files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.pictures = Pictures(

@@ -293,3 +293,15 @@ def test_the_page_formats_numbers_exactly_as_the_picture(page: Page) -> None:
     open_page(page)
     formatted = page.evaluate("numbers => import('/static/format.js').then(m => numbers.map(m.formatNumber))", NUMBERS)
     assert formatted == [format_number(x) for x in NUMBERS]
+
+
+def test_the_api_docs_load_with_no_request_leaving_the_machine(page: Page) -> None:
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if "127.0.0.1" not in request.url else None)
+    page.goto(page.base_url + "/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() == 5
+    screenshot(page, "12-api-docs")
+    page.goto(page.base_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    assert [url for url in outside if not url.startswith(("data:", "blob:"))] == []
