@@ -2,7 +2,9 @@
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
-# Graphviz draws the pictures; DejaVu gives it and the browser the same fonts.
+# Graphviz draws the pictures; DejaVu gives it and the browser the same fonts. The versions are the
+# base's own, so they are not pinned here.
+# hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
@@ -13,10 +15,9 @@ COPY engine engine
 COPY app app
 COPY templates templates
 COPY static static
-RUN pip install --no-cache-dir -e .
-
-RUN useradd --create-home --uid 10001 explorer
-USER explorer
+RUN pip install --no-cache-dir -e . \
+    && useradd --create-home --uid 10001 explorer
+USER 10001
 
 ENV BACKPROP_HOST=0.0.0.0 \
     BACKPROP_PORT=8000 \

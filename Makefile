@@ -10,13 +10,17 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
 
-.PHONY: setup setup-test run test lint bench graphviz chromium clean
+.PHONY: setup setup-test run test test-docker lint bench graphviz chromium image-tools clean
 
 graphviz:
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) graphviz fonts-dejavu-core; }
 
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium fonts-dejavu-core; }
+
+image-tools:
+	@command -v buildah >/dev/null && command -v debootstrap >/dev/null || \
+		{ $(SUDO) apt-get update -q && $(APT_INSTALL) buildah debootstrap; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +47,18 @@ lint: setup-test
 
 test: setup-test lint
 	$(BIN)/python -m pytest
+	$(MAKE) test-docker
+
+# The Dockerfile, linted and built with buildah on a debootstrapped Debian base (no Docker engine).
+test-docker: setup-test image-tools
+	$(BIN)/hadolint --failure-threshold error Dockerfile
+	$(SUDO) env PYTHON=$(PYTHON) bash scripts/check-image.sh
 
 bench: setup-test
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.page
+	$(BIN)/python -m bench.classroom
 
 clean:
 	rm -rf $(VENV) tests/artifacts .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -29,6 +29,7 @@ from engine.steps import Exploration
 
 ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorResponse, "description": "The program is wrong; the error says what and where."},
+    408: {"model": ErrorResponse, "description": "The request body arrived too slowly."},
     413: {"model": ErrorResponse, "description": "The request body is too large."},
     422: {"model": ErrorResponse, "description": "The request is not valid JSON of the right shape."},
     503: {"model": ErrorResponse, "description": "Too busy; retry after the Retry-After seconds."},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,38 +25,37 @@ def error_body(kind: str, message: str, line: int | None = None, column: int | N
     return {"error": {"kind": kind, "message": message, "line": line, "column": column}}
 
 
-class BodyLimit:
-    """Reads a request body up to `max_bytes` before the app sees it; larger bodies get 413."""
+class ClientGone(Exception):
+    """The client disconnected before its body arrived."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodyLimit:
+    """Reads a request body before the app sees it: past `max_bytes` it is 413, past `timeout` s 408."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        too_large = not declared.isdigit() or int(declared) > self.max_bytes
-        chunks: list[bytes] = []
-        size = 0
-        more = not too_large
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-            too_large = size > self.max_bytes
-            if too_large:
-                break
-        if too_large:
-            response = JSONResponse(
-                error_body("limit", f"the request body is larger than {self.max_bytes:,} bytes"), status_code=413
-            )
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            await self.refuse(scope, receive, send)
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                chunks = await self.read_body(receive)
+        except ClientGone:
+            return
+        except TimeoutError:
+            response = JSONResponse(error_body("request", f"the body took longer than {self.timeout:g} s"), 408)
             await response(scope, receive, send)
+            return
+        if chunks is None:
+            await self.refuse(scope, receive, send)
             return
         body = b"".join(chunks)
         sent = False
@@ -68,6 +68,29 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def read_body(self, receive: Receive) -> list[bytes] | None:
+        """The body's chunks, or None once they pass max_bytes."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return chunks
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            error_body("limit", f"the request body is larger than {self.max_bytes:,} bytes"), status_code=413
+        )
+        await response(scope, receive, send)
 
 
 def describe_validation(error: RequestValidationError) -> str:
@@ -93,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cache_size=settings.picture_cache_size,
         concurrency=settings.draw_concurrency,
         queue_depth=settings.draw_queue_depth,
+        queue_wait=settings.draw_queue_wait,
         timeout=settings.draw_timeout,
         max_values=settings.max_drawn_values,
     )
@@ -125,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         return JSONResponse(error_body("internal", "the server failed unexpectedly"), status_code=500)
 
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     return app
 
 

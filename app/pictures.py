@@ -27,12 +27,15 @@ class PictureLimit(PictureError):
 class Pictures:
     """An LRU of layouts keyed by structure, in front of a bounded pool of dot processes."""
 
-    def __init__(self, cache_size: int, concurrency: int, queue_depth: int, timeout: float, max_values: int) -> None:
+    def __init__(
+        self, cache_size: int, concurrency: int, queue_depth: int, queue_wait: float, timeout: float, max_values: int
+    ) -> None:
         self.cache: OrderedDict[tuple[object, ...], SvgTemplate | PictureError] = OrderedDict()
         self.cache_size = cache_size
         self.timeout = timeout
         self.max_values = max_values
         self.queue_depth = queue_depth
+        self.queue_wait = queue_wait
         self.slots = threading.BoundedSemaphore(concurrency)
         self.lock = threading.Lock()
         self.waiting = 0
@@ -72,14 +75,17 @@ class Pictures:
                 raise Busy("the server is drawing too many graphs; try again in a moment")
             self.waiting += 1
         try:
-            with self.slots:
+            if not self.slots.acquire(timeout=self.queue_wait):
+                raise Busy("the server is drawing too many graphs; try again in a moment")
+            try:
                 self.dot_runs += 1
-                try:
-                    return layout(exploration, self.timeout)
-                except GraphvizMissing:
-                    raise  # it may be installed later: not a property of this structure
-                except PictureError as error:
-                    return error  # a failure or time-out of this structure: remembered, not retried
+                return layout(exploration, self.timeout)
+            except GraphvizMissing:
+                raise  # it may be installed later: not a property of this structure
+            except PictureError as error:
+                return error  # a failure or time-out of this structure: remembered, not retried
+            finally:
+                self.slots.release()
         finally:
             with self.lock:
                 self.waiting -= 1

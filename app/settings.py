@@ -31,12 +31,15 @@ class Settings(BaseSettings):
     max_header_bytes: int = 64 * 1024  # bytes of a request line and headers
     max_connections: int = 1_000  # open connections per worker before new ones get 503
     keep_alive_timeout: int = 5  # seconds an idle keep-alive connection stays open
+    header_timeout: float = 10.0  # seconds for a request's line and headers to arrive, then it is closed
+    body_timeout: float = 30.0  # seconds for a request's body to arrive, then 408
     access_log: bool = True  # one log line per request
     # The picture
     max_drawn_values: int = 1_000  # value nodes in one picture; larger graphs come back without one
     draw_timeout: float = 2.0  # seconds one dot run may take before it is killed
     draw_concurrency: int = os.cpu_count() or 1  # dot processes at once
-    draw_queue_depth: int = 32  # drawings waiting for a dot process before new ones get 503
+    draw_queue_depth: int = 128  # drawings waiting for a dot process before new ones get 503
+    draw_queue_wait: float = 4.0  # seconds a drawing may wait for a dot process before it gets 503
     picture_cache_size: int = 512  # layouts kept, one per program structure
     retry_after: int = 1  # seconds, in the Retry-After of a 503
 

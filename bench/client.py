@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ class Connection:
             head += "Content-Type: application/json\r\n"
         self.writer.write(head.encode() + b"\r\n" + payload)
         status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the server closed the connection")
         status = int(status_line.split()[1])
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -47,6 +50,31 @@ class Connection:
         self.writer.close()
 
 
+class Session:
+    """A browser-like client: one keep-alive connection, opened again when the server closed it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.connection: Connection | None = None
+
+    async def request(self, method: str, path: str, body: object | None = None) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = await Connection.open(self.host, self.port)
+            try:
+                return await self.connection.request(method, path, body)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -54,11 +82,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(workers: int, **settings: str) -> Iterator[int]:
-    """The app under uvicorn in a subprocess on a free loopback port; yields the port."""
+def running_server(workers: int, path: str | None = None, **settings: str) -> Iterator[int]:
+    """The app under uvicorn in a subprocess on a free loopback port; yields the port.
+
+    `path` replaces PATH (where the app looks for dot); `settings` become BACKPROP_* variables.
+    """
     port = free_port()
     env = {**os.environ, "BACKPROP_PORT": str(port), "BACKPROP_WORKERS": str(workers), "BACKPROP_ACCESS_LOG": "false"}
     env.update({f"BACKPROP_{key.upper()}": value for key, value in settings.items()})
+    if path is not None:
+        env["PATH"] = path
     process = subprocess.Popen(
         [sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -68,6 +101,8 @@ def running_server(workers: int, **settings: str) -> Iterator[int]:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
                 break
+            except urllib.error.HTTPError:
+                break  # up, though unhealthy (no dot): some tests want exactly that
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None

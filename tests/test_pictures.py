@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +20,8 @@ LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * 
 
 
 def make_pictures(**overrides: float) -> Pictures:
-    options: dict[str, float] = {"cache_size": 8, "concurrency": 1, "queue_depth": 4, "timeout": 5.0, "max_values": 100}
+    options: dict[str, float] = {"cache_size": 8, "concurrency": 1, "queue_depth": 4, "queue_wait": 5.0}
+    options |= {"timeout": 5.0, "max_values": 100}
     options.update(overrides)
     return Pictures(**options)  # type: ignore[arg-type]
 
@@ -52,8 +56,9 @@ def test_a_structure_that_times_out_is_not_drawn_again(monkeypatch: pytest.Monke
     assert len(calls) == 1
 
 
-def test_drawings_past_the_queue_depth_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    pictures = make_pictures(queue_depth=1)
+@contextmanager
+def dot_held_by_one_drawing(pictures: Pictures, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """While inside, one drawing occupies a dot process and never finishes."""
     release = threading.Event()
     started = threading.Event()
 
@@ -62,19 +67,34 @@ def test_drawings_past_the_queue_depth_are_refused(monkeypatch: pytest.MonkeyPat
         release.wait(5)
         raise PictureError("stopped")
 
-    monkeypatch.setattr("app.pictures.layout", blocked)
-
     def draw_first() -> None:
         with pytest.raises(PictureError):
             pictures.draw(explore(LECTURE_L))
 
+    monkeypatch.setattr("app.pictures.layout", blocked)
     worker = threading.Thread(target=draw_first)
     worker.start()
     started.wait(5)
-    with pytest.raises(Busy):
+    try:
+        yield
+    finally:
+        release.set()
+        worker.join(5)
+
+
+def test_drawings_past_the_queue_depth_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    pictures = make_pictures(queue_depth=1)
+    with dot_held_by_one_drawing(pictures, monkeypatch), pytest.raises(Busy):
         pictures.draw(explore("x = 1.0\ny = x * 2.0"))
-    release.set()
-    worker.join(5)
+
+
+def test_drawings_that_wait_too_long_for_dot_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    pictures = make_pictures(queue_wait=0.2)
+    with dot_held_by_one_drawing(pictures, monkeypatch):
+        start = time.perf_counter()
+        with pytest.raises(Busy):
+            pictures.draw(explore("x = 1.0\ny = x * 2.0"))
+        assert 0.2 <= time.perf_counter() - start < 1.0
 
 
 def test_busy_is_a_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bench.client import running_server
 from engine.examples import EXAMPLES
 from engine.steps import explore
 from engine.value import format_number
@@ -305,3 +306,17 @@ def test_the_api_docs_load_with_no_request_leaving_the_machine(page: Page) -> No
     page.goto(page.base_url + "/")
     page.wait_for_selector("body[data-ready=true]")
     assert [url for url in outside if not url.startswith(("data:", "blob:"))] == []
+
+
+def test_without_graphviz_the_page_says_so_and_still_steps(browser: Any, tmp_path: Any) -> None:
+    with running_server(workers=1, path=str(tmp_path)) as port:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("body[data-ready=true]")
+        assert (
+            text(page, tid("picture-error")) == "No picture: Graphviz is not installed: the dot program was not found"
+        )
+        page.keyboard.press("End")
+        assert "a.grad += b.data * e.grad = -3.0000 * -2.0000 = 6.0000" in text(page, tid("narration"))
+        screenshot(page, "13-no-graphviz")
+        page.close()
