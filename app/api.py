@@ -54,14 +54,18 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 PicturesDep = Annotated[Pictures, Depends(get_pictures)]
 
 
+def picture_error_kind(error: PictureError) -> str:
+    """`limit` for a graph too large to draw (the client's doing), else `graphviz` (the server's)."""
+    return "limit" if isinstance(error, PictureLimit) else "graphviz"
+
+
 def graph_content(exploration: Exploration, pictures: Pictures) -> dict[str, Any]:
     """A GraphResponse as plain data (dataclasses inside), with the picture or the reason it has none."""
     svg, svg_error = "", None
     try:
         svg = pictures.draw(exploration)
     except PictureError as error:
-        kind = "limit" if isinstance(error, PictureLimit) else "graphviz"
-        svg_error = {"kind": kind, "message": str(error)}
+        svg_error = {"kind": picture_error_kind(error), "message": str(error)}
     fields = {field.name: getattr(exploration, field.name) for field in dataclasses.fields(exploration)}
     return {**fields, "svg": svg, "svg_error": svg_error}
 
@@ -91,10 +95,9 @@ def read_graph_svg(
     try:
         svg = pictures.draw(exploration)
     except PictureError as error:
-        status = 400 if isinstance(error, PictureLimit) else 503
-        kind = "limit" if isinstance(error, PictureLimit) else "graphviz"
+        kind = picture_error_kind(error)
         body = {"error": {"kind": kind, "message": str(error), "line": None, "column": None}}
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=400 if kind == "limit" else 503)
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, media_type="image/svg+xml")
 
 

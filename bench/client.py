@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +74,17 @@ class Session:
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+def call_json(port: int, path: str, body: object | None = None, timeout: float = 10) -> tuple[int, dict[str, Any]]:
+    """One blocking request on a new connection: (status, JSON body); POST when there is a body."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data, {"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
 
 
 def free_port() -> int:

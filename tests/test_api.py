@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from engine.examples import EXAMPLES
+from tests.programs import LECTURE_L
 
-LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
 NODE_FIELDS = {"id", "name", "label", "op", "data", "grad", "numeric_grad", "line", "column"}
 
 

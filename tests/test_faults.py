@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import stat
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.client import call_json as call
 from bench.client import running_server
+from tests.programs import LECTURE_L
 
 pytestmark = pytest.mark.server
-LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
-
-
-def call(port: int, path: str, body: object | None = None, timeout: float = 10) -> tuple[int, dict[str, object]]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data, {"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def fake_dot(folder: Path, body: str) -> str:

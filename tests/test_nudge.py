@@ -7,7 +7,8 @@ import pytest
 from engine.errors import ProgramError
 from engine.nudge import nudge
 from engine.steps import explore
-from tests.test_steps import LECTURE_L, output_data
+from tests.programs import LECTURE_L
+from tests.test_steps import output_data
 
 
 def test_nudging_the_lecture_graph_moves_L_as_in_the_lecture() -> None:

@@ -21,8 +21,8 @@ from engine.picture import (
     render_template,
 )
 from engine.steps import explore
+from tests.programs import LECTURE_L
 
-LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
 pytestmark = pytest.mark.skipif(os.system("command -v dot >/dev/null") != 0, reason="Graphviz is not installed")
 
 

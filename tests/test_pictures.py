@@ -15,8 +15,7 @@ from app.pictures import Busy, Pictures
 from app.settings import Settings
 from engine.picture import PictureError
 from engine.steps import explore
-
-LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
+from tests.programs import LECTURE_L
 
 
 def make_pictures(**overrides: float) -> Pictures:

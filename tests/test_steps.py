@@ -9,10 +9,10 @@ from engine.examples import EXAMPLES
 from engine.language import parse_program
 from engine.steps import Exploration, explore
 from tests.oracles import torch_grads
+from tests.programs import LECTURE_L
 
 pytest.importorskip("torch")
 
-LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * f"
 NEURON = next(example.source for example in EXAMPLES if example.id == "neuron")
 NEURON_EXP = next(example.source for example in EXAMPLES if example.id == "neuron-exp")
 SANITY_CHECK = """

@@ -15,7 +15,6 @@ from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 Page = Any
-LECTURE_L = next(example.source for example in EXAMPLES if example.id == "lecture-L")
 
 
 def tid(name: str) -> str:
