@@ -14,7 +14,6 @@ from pydantic_core import to_json
 from app.pictures import PictureLimit, Pictures
 from app.schemas import (
     ErrorResponse,
-    ExampleOut,
     GraphRequest,
     GraphResponse,
     HealthResponse,
@@ -23,7 +22,7 @@ from app.schemas import (
 )
 from app.settings import Settings
 from engine import explore, nudge
-from engine.examples import EXAMPLES
+from engine.examples import EXAMPLES, Example
 from engine.picture import PictureError, find_dot
 from engine.steps import Exploration
 
@@ -116,10 +115,10 @@ def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: Picture
     )
 
 
-@router.get("/api/examples", response_model=list[ExampleOut])
-def read_examples() -> list[ExampleOut]:
+@router.get("/api/examples", response_model=list[Example])
+def read_examples() -> list[Example]:
     """The preset programs."""
-    return [ExampleOut(**dataclasses.asdict(example)) for example in EXAMPLES]
+    return EXAMPLES
 
 
 @router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorResponse}})

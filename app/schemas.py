@@ -1,10 +1,12 @@
-"""Request and response models of the HTTP API (shared/API.md)."""
+"""Request and response models of the HTTP API (shared/API.md); graphs reuse the engine's records."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
+
+from engine.steps import BackwardRecord, EdgeRecord, NodeRecord
 
 
 def _encodable(text: str) -> str:
@@ -27,43 +29,6 @@ class GraphRequest(BaseModel):
     numeric_check: bool = False
 
 
-class NodeOut(BaseModel):
-    """One value node."""
-
-    id: str
-    name: str | None
-    label: str
-    op: str
-    data: float
-    grad: float
-    numeric_grad: float | None
-    line: int
-    column: int
-
-
-class EdgeOut(BaseModel):
-    """Operand to result, in operand order."""
-
-    source: str
-    target: str
-
-
-class DepositOut(BaseModel):
-    """grad[to] += local * upstream."""
-
-    to: str
-    local: float
-    upstream: float
-    amount: float
-
-
-class BackwardStepOut(BaseModel):
-    """The seed, or one operation node's backward."""
-
-    node: str
-    deposits: list[DepositOut]
-
-
 class PictureErrorOut(BaseModel):
     """Why a graph came back without a picture."""
 
@@ -75,10 +40,10 @@ class GraphResponse(BaseModel):
     """The graph, its forward order and backward steps, and its picture."""
 
     output: str
-    nodes: list[NodeOut]
-    edges: list[EdgeOut]
+    nodes: list[NodeRecord]
+    edges: list[EdgeRecord]
     forward: list[str]
-    backward: list[BackwardStepOut]
+    backward: list[BackwardRecord]
     svg: str
     svg_error: PictureErrorOut | None = None
 
@@ -100,15 +65,6 @@ class NudgeResponse(BaseModel):
     predicted: float
     overrides: dict[str, float]
     graph: GraphResponse
-
-
-class ExampleOut(BaseModel):
-    """A preset program."""
-
-    id: str
-    title: str
-    source: str
-    note: str
 
 
 class HealthResponse(BaseModel):

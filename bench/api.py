@@ -23,6 +23,7 @@ from engine.value import Value
 LECTURE_L = next(example.source for example in EXAMPLES if example.id == "lecture-L")
 MLP = next(example.source for example in EXAMPLES if example.id == "mlp-loss")
 SECONDS = 3.0  # per table row
+REPEATS = 31  # single requests timed, for medians
 CONCURRENCY = [1, 16, 64]
 counter = itertools.count()
 
@@ -138,12 +139,12 @@ async def single_requests(port: int) -> None:
         assert status == 200
         return time.perf_counter() - start
 
-    new = [await timed(uncached_request()) for _ in range(9)]
-    numbers = [await timed(new_numbers_request()) for _ in range(9)]
-    repeats = [await timed(cached_request()) for _ in range(9)]
-    notebook = median_time(lambda: draw_dot_notebook(lecture_values()), 9)
+    new = [await timed(uncached_request()) for _ in range(REPEATS)]
+    numbers = [await timed(new_numbers_request()) for _ in range(REPEATS)]
+    repeats = [await timed(cached_request()) for _ in range(REPEATS)]
+    notebook = median_time(lambda: draw_dot_notebook(lecture_values()), REPEATS)
     connection.close()
-    print("\nOne request at a time (median of 9), lecture L graph")
+    print(f"\nOne request at a time (median of {REPEATS}), lecture L graph")
     print(f"  new structure over HTTP      {percentile(new, 0.5) * 1e3:7.1f} ms")
     print(f"  notebook draw_dot | dot      {notebook * 1e3:7.1f} ms   (ratio {percentile(new, 0.5) / notebook:.2f}×)")
     print(f"  new numbers, known structure {percentile(numbers, 0.5) * 1e3:7.1f} ms")

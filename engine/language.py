@@ -7,15 +7,13 @@ anything not in a table is `unsupported`. Every error carries its line and colum
 from __future__ import annotations
 
 import ast
-import re
-import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS, Limits
+from engine.syntax import OPERATOR_SYMBOLS, STATEMENT_NAMES, check_nesting, describe_unsupported, syntax_tree
 from engine.value import MathError, Value
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
@@ -33,22 +31,7 @@ BINARY_OPERATORS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Mult: Value.__mul__,
     ast.Div: Value.__truediv__,
 }
-OPERATOR_SYMBOLS = {
-    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
-}  # fmt: skip
-STATEMENT_NAMES = {
-    ast.Import: "imports", ast.ImportFrom: "imports", ast.FunctionDef: "function definitions",
-    ast.AsyncFunctionDef: "function definitions", ast.ClassDef: "class definitions",
-    ast.For: "loops", ast.While: "loops", ast.If: "if statements", ast.With: "with statements",
-    ast.Try: "try statements", ast.Return: "return", ast.Delete: "del", ast.Global: "global",
-    ast.Nonlocal: "nonlocal", ast.Pass: "pass", ast.Raise: "raise", ast.Assert: "assert",
-    ast.AnnAssign: "annotated assignments",
-}  # fmt: skip
 FUNCTION_LIST = "Value, " + ", ".join(FUNCTIONS) + " and draw_dot"
-# CPython 3.11 keeps ast.parse's recursion depth in one state shared by all threads; parses running
-# at once in a server's thread pool fail with "AST constructor recursion depth mismatch" (gh-106905).
-_PARSE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -66,69 +49,6 @@ def parse_program(source: str, limits: Limits = DEFAULT_LIMITS) -> Program:
         return _Evaluator(source, limits).run()
     except ProgramError as error:
         raise error.with_source(source) from None
-
-
-def _syntax_tree(source: str, limits: Limits) -> ast.Module:
-    if len(source) > limits.max_source_chars:
-        raise ProgramError(
-            "limit", f"the program is {len(source):,} characters long; the limit is {limits.max_source_chars:,}"
-        )
-    if "\x00" in source:
-        before = source[: source.index("\x00")]
-        line = before.count("\n") + 1
-        raise ProgramError("syntax", "the program contains a null character", line, len(before) - before.rfind("\n"))
-    try:
-        source.encode("utf-8")
-    except UnicodeEncodeError as error:
-        before = source[: error.start]
-        line = before.count("\n") + 1
-        raise ProgramError(
-            "syntax", "the program contains an invalid character", line, len(before) - before.rfind("\n")
-        ) from None
-    try:
-        with _PARSE_LOCK:
-            tree = ast.parse(source, mode="exec")
-    except SyntaxError as error:
-        digits = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", source)
-        if digits and "digits" in (error.msg or ""):  # Python refuses such integers before we see them
-            line = source.count("\n", 0, digits.start()) + 1
-            column = digits.start() - source.rfind("\n", 0, digits.start())
-            raise ProgramError("limit", "this number has too many digits", line, column) from None
-        if error.msg == "too many nested parentheses":
-            _raise_syntax("the program is nested too deeply", error.lineno, error.offset, source, "limit")
-        return _raise_syntax(error.msg or "invalid syntax", error.lineno, error.offset, source)
-    except (MemoryError, RecursionError):
-        raise ProgramError("limit", "the program is nested too deeply") from None
-    except ValueError as error:
-        raise ProgramError("syntax", str(error)) from None
-    if not tree.body:
-        raise ProgramError("syntax", "the program is empty: write a statement such as a = 2.0")
-    if len(tree.body) > limits.max_statements:
-        raise ProgramError(
-            "limit", f"the program has {len(tree.body):,} statements; the limit is {limits.max_statements:,}"
-        )
-    return tree
-
-
-def _raise_syntax(message: str, line: int | None, offset: int | None, source: str, kind: str = "syntax") -> ast.Module:
-    lines = source.splitlines() or [""]
-    line = min(max(line or 1, 1), len(lines))
-    column = min(max(offset or 1, 1), len(lines[line - 1]) + 1)
-    raise ProgramError(kind, message, line, column)
-
-
-def _check_nesting(statement: ast.stmt, limits: Limits) -> None:
-    stack: list[tuple[ast.AST, int]] = [(statement, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limits.max_nesting:
-            raise ProgramError(
-                "limit",
-                f"this expression is nested {limits.max_nesting} levels deep or more; split it into statements",
-                statement.lineno,
-                statement.col_offset + 1,
-            )
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 class _Evaluator:
@@ -156,10 +76,10 @@ class _Evaluator:
         }
 
     def run(self) -> Program:
-        tree = _syntax_tree(self.source, self.limits)
+        tree = syntax_tree(self.source, self.limits)
         last: Value | None = None
         for statement in tree.body:
-            _check_nesting(statement, self.limits)
+            check_nesting(statement, self.limits)
             handler = self.statements.get(type(statement))
             if handler is None:
                 what = STATEMENT_NAMES.get(type(statement), type(statement).__name__ + " statements")
@@ -273,7 +193,7 @@ class _Evaluator:
     def _eval(self, node: ast.expr) -> Value:
         handler = self.expressions.get(type(node))
         if handler is None:
-            raise self._error("unsupported", _describe_unsupported(node), node)
+            raise self._error("unsupported", describe_unsupported(node), node)
         return handler(node)
 
     def _constant(self, node: ast.Constant) -> Value:
@@ -419,20 +339,3 @@ def _unrecorded(result: Value) -> list[Value]:
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(node._prev))
     return order
-
-
-def _describe_unsupported(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return f".{node.attr} cannot be read here; the methods are .tanh() .exp() .log() .relu() .sigmoid()"
-    names = {
-        ast.Lambda: "lambda", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
-        ast.DictComp: "comprehensions", ast.GeneratorExp: "generators", ast.Subscript: "indexing",
-        ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
-        ast.Compare: "comparisons", ast.BoolOp: "and/or", ast.IfExp: "conditional expressions",
-        ast.JoinedStr: "f-strings", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
-        ast.NamedExpr: "the := operator", ast.Starred: "starred expressions", ast.Slice: "slices",
-    }  # fmt: skip
-    what = names.get(type(node), type(node).__name__)
-    return (
-        f"{what} are not part of the language" if not what.startswith("the ") else f"{what} is not part of the language"
-    )

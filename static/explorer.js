@@ -1,5 +1,6 @@
 // The explorer page: editor, run, timeline, nudge, sharing. Talks to the JSON API only.
 
+import { clearError, markSpot, showError, syncBackdrop } from "./editor.js";
 import { formatNumber } from "./format.js";
 import { GraphView } from "./graph.js";
 import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
@@ -37,53 +38,6 @@ async function callApi(path, body, attempt = 0) {
 
 function setStatus(text) {
   $("status").textContent = text;
-}
-
-// -- errors, shown in words and at their place in the editor
-
-function showError(error) {
-  const where = error.line ? ` (line ${error.line}, column ${error.column})` : "";
-  $("error").textContent = `${error.kind ? `${error.kind} error` : "error"}${where}: ${error.message}`;
-  $("error").hidden = false;
-  markSpot(error.line, error.column);
-}
-
-function clearError() {
-  $("error").hidden = true;
-  $("error").textContent = "";
-  markSpot(null, null);
-}
-
-function markSpot(line, column) {
-  const editor = $("source");
-  const backdrop = document.getElementById("backdrop");
-  backdrop.replaceChildren();
-  editor.removeAttribute("aria-invalid");
-  if (!line) return;
-  editor.setAttribute("aria-invalid", "true");
-  const lines = editor.value.split("\n");
-  lines.forEach((text, index) => {
-    const row = document.createElement("span");
-    row.className = index + 1 === line ? "error-line" : "";
-    if (index + 1 === line) {
-      const at = Math.max(0, Math.min(column - 1, text.length));
-      const spot = document.createElement("mark");
-      spot.textContent = text.slice(at, at + 1) || " ";
-      row.append(text.slice(0, at), spot, text.slice(at + 1));
-    } else {
-      row.textContent = text;
-    }
-    backdrop.append(row, "\n");
-  });
-  syncBackdrop();
-  const offset = lines.slice(0, line - 1).reduce((sum, text) => sum + text.length + 1, 0) + Math.max(0, column - 1);
-  editor.setSelectionRange(offset, Math.min(offset + 1, editor.value.length));
-}
-
-function syncBackdrop() {
-  const backdrop = document.getElementById("backdrop");
-  backdrop.scrollTop = $("source").scrollTop;
-  backdrop.scrollLeft = $("source").scrollLeft;
 }
 
 // -- running a program
