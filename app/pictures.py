@@ -19,6 +19,9 @@ from engine.steps import Exploration
 class Busy(Exception):
     """Too many drawings are waiting; the client should retry later."""
 
+    def __init__(self) -> None:
+        super().__init__("the server is drawing too many graphs; try again in a moment")
+
 
 class PictureLimit(PictureError):
     """The graph has more values than a picture may show."""
@@ -72,11 +75,11 @@ class Pictures:
     def _render(self, exploration: Exploration) -> SvgTemplate | PictureError:
         with self.lock:
             if self.waiting >= self.queue_depth:
-                raise Busy("the server is drawing too many graphs; try again in a moment")
+                raise Busy
             self.waiting += 1
         try:
             if not self.slots.acquire(timeout=self.queue_wait):
-                raise Busy("the server is drawing too many graphs; try again in a moment")
+                raise Busy
             try:
                 self.dot_runs += 1
                 return layout(exploration, self.timeout)

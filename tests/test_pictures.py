@@ -98,7 +98,7 @@ def test_drawings_that_wait_too_long_for_dot_are_refused(monkeypatch: pytest.Mon
 
 def test_busy_is_a_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     def busy(self: Pictures, exploration: object) -> object:
-        raise Busy("the server is drawing too many graphs; try again in a moment")
+        raise Busy
 
     monkeypatch.setattr(Pictures, "_render", busy)
     with TestClient(create_app(Settings(retry_after=3))) as client:
