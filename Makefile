@@ -3,9 +3,9 @@
 
 PYTHON ?= python3
 VENV ?= .venv
-HOST ?= 127.0.0.1
-PORT ?= 8000
-WORKERS ?= 1
+HOST ?= $(or $(BACKPROP_HOST),127.0.0.1)
+PORT ?= $(or $(BACKPROP_PORT),8000)
+WORKERS ?= $(or $(BACKPROP_WORKERS),1)
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
@@ -38,7 +38,7 @@ setup: graphviz $(VENV)/.installed
 setup-test: graphviz chromium $(VENV)/.installed-test
 
 run: setup
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	BACKPROP_HOST=$(HOST) BACKPROP_PORT=$(PORT) BACKPROP_WORKERS=$(WORKERS) $(BIN)/python -m app
 
 lint: setup-test
 	$(BIN)/ruff check engine app tests bench
