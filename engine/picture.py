@@ -25,8 +25,8 @@ NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider 
 # dot's effort by graph size, in dot nodes (values and operations). Up to FULL_EFFORT_NODES dot runs
 # with its defaults. Up to TRY_FULL_EFFORT_NODES it gets FULL_EFFORT_TRY seconds at its defaults,
 # which layered graphs like an MLP need (0.2 s for the MLP example) and tangled ones exceed; past
-# that, or past the try, it runs with the fewest optimisation passes (a random 600-value DAG: 0.4 s
-# instead of minutes).
+# that, or past the try, it runs with the fewest optimisation passes (a random 600-value DAG: 0.5 s
+# instead of 4.4 s).
 FULL_EFFORT_NODES = 350
 TRY_FULL_EFFORT_NODES = 1_000
 FULL_EFFORT_TRY = 0.5  # seconds
