@@ -90,6 +90,7 @@ function goTo(position) {
   $("step-forward").disabled = page.position === timeline.last;
   $("to-end").disabled = page.position === timeline.last;
   if (page.position === timeline.last) stopPlaying();
+  if (state.step.node) selectNode(state.step.node); // the step's node, for keyboard and screen-reader users
   saveToUrl();
 }
 

@@ -319,3 +319,12 @@ def test_without_graphviz_the_page_says_so_and_still_steps(browser: Any, tmp_pat
         assert "a.grad += b.data * e.grad = -3.0000 * -2.0000 = 6.0000" in text(page, tid("narration"))
         screenshot(page, "13-no-graphviz")
         page.close()
+
+
+def test_stepping_shows_the_current_node_in_the_details(page: Page) -> None:
+    open_page(page)
+    page.keyboard.press("Home")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    details = text(page, tid("node-details"))
+    assert "e · " in details and "line 4, column 5" in details
