@@ -19,6 +19,7 @@ from app.schemas import (
     HealthResponse,
     NudgeRequest,
     NudgeResponse,
+    error_body,
 )
 from app.settings import Settings
 from engine import explore, nudge
@@ -95,8 +96,7 @@ def read_graph_svg(
         svg = pictures.draw(exploration)
     except PictureError as error:
         kind = picture_error_kind(error)
-        body = {"error": {"kind": kind, "message": str(error), "line": None, "column": None}}
-        return JSONResponse(body, status_code=400 if kind == "limit" else 503)
+        return JSONResponse(error_body(kind, str(error)), status_code=400 if kind == "limit" else 503)
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, media_type="image/svg+xml")
 
 
@@ -136,5 +136,4 @@ def read_health() -> Response:
             reason = f"dot -V failed: {version}"
         except subprocess.TimeoutExpired:
             reason = "dot -V did not answer within 5 s"
-    error = {"kind": "graphviz", "message": reason, "line": None, "column": None}
-    return JSONResponse({"status": "error", "reason": reason, "error": error}, status_code=503)
+    return JSONResponse({"status": "error", "reason": reason, **error_body("graphviz", reason)}, status_code=503)

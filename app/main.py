@@ -14,15 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import api, pages
 from app.pictures import Busy, Pictures
+from app.schemas import error_body
 from app.settings import Settings, get_settings
 from engine.errors import ProgramError
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def error_body(kind: str, message: str, line: int | None = None, column: int | None = None) -> dict[str, object]:
-    """The `error` object every error response carries."""
-    return {"error": {"kind": kind, "message": message, "line": line, "column": column}}
 
 
 class ClientGone(Exception):

@@ -87,3 +87,8 @@ class ErrorResponse(BaseModel):
     """The body of every error response."""
 
     error: ErrorBody
+
+
+def error_body(kind: str, message: str, line: int | None = None, column: int | None = None) -> dict[str, object]:
+    """The `error` object every error response carries."""
+    return {"error": {"kind": kind, "message": message, "line": line, "column": column}}

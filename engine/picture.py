@@ -118,7 +118,15 @@ def layout(exploration: Exploration, timeout: float) -> SvgTemplate:
             return render_template(source, FULL_EFFORT_TRY)
         except DrawTimeout:
             pass
-    return render_template(source, timeout - (time.monotonic() - started), LOW_EFFORT)
+    try:
+        return render_template(source, timeout - (time.monotonic() - started), LOW_EFFORT)
+    except DrawTimeout:
+        raise DrawTimeout(timeout_message(timeout)) from None
+
+
+def timeout_message(timeout: float) -> str:
+    """What a drawing past its time limit tells the user."""
+    return f"Graphviz took longer than {timeout:.2g} s to draw this graph"
 
 
 def render_template(source: str, timeout: float, flags: Sequence[str] = ()) -> SvgTemplate:
@@ -130,7 +138,7 @@ def render_template(source: str, timeout: float, flags: Sequence[str] = ()) -> S
         # subprocess.run kills dot and reaps it when the time limit passes.
         result = subprocess.run([dot, "-Tsvg", *flags], input=source.encode(), capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise DrawTimeout(f"Graphviz took longer than {timeout:.2g} s to draw this graph") from None
+        raise DrawTimeout(timeout_message(timeout)) from None
     svg = result.stdout.decode("utf-8", "replace")
     if result.returncode != 0 or "</svg>" not in svg:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[:1]

@@ -60,7 +60,7 @@ async function run({ source = $("source").value, position = null, keepOverrides 
 
 function showGraph(graph, position = null, keepPicture = false) {
   page.timeline = buildTimeline(graph);
-  if (!keepPicture) view.show(graph.svg, graph);
+  if (!keepPicture) view.show(graph.svg, page.timeline);
   $("picture-error").hidden = !graph.svg_error;
   $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";
   renderLeaves();

@@ -27,8 +27,8 @@ export class GraphView {
     this.svg.style.height = `${this.container.clientHeight}px`;
   }
 
-  // Put a new picture in place; `graph` names its elements.
-  show(svgText, graph) {
+  // Put a new picture in place; the timeline's graph names its elements.
+  show(svgText, timeline) {
     this.container.querySelector("svg")?.remove();
     this.elements.clear();
     this.shown.clear();
@@ -47,21 +47,15 @@ export class GraphView {
     this.deposits.setAttribute("class", "deposits");
     this.svg.querySelector("g.graph").append(this.deposits);
     const byId = (id) => this.svg.getElementById(id);
-    for (const node of graph.nodes) {
+    for (const node of timeline.graph.nodes) {
       this.elements.set(node.id, {
         group: byId(`node-${node.id}`),
         data: byId(`data-${node.id}`),
         grad: byId(`grad-${node.id}`),
         op: byId(`op-${node.id}`),
         opEdge: byId(`edge-op-${node.id}`),
-        edges: [],
+        edges: timeline.operands.get(node.id).map((source, k) => byId(`edge-${source}-${node.id}-${k}`)),
       });
-    }
-    const positions = new Map();
-    for (const edge of graph.edges) {
-      const k = positions.get(edge.target) ?? 0;
-      positions.set(edge.target, k + 1);
-      this.elements.get(edge.target).edges.push(byId(`edge-${edge.source}-${edge.target}-${k}`));
     }
     this.fit();
   }

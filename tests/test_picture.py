@@ -17,6 +17,7 @@ from engine.picture import (
     GraphvizMissing,
     PictureError,
     dot_source,
+    layout,
     render_svg,
     render_template,
 )
@@ -133,6 +134,17 @@ def test_a_hung_dot_is_killed_at_the_time_limit(tmp_path: Path, monkeypatch: pyt
     pid = int((tmp_path / "pid").read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # killed and reaped: no process, no zombie
+
+
+def test_a_mid_sized_graph_past_its_limit_names_the_whole_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", fake_dot(tmp_path, "exec /bin/sleep 30\n"))
+    exploration = explore(next(example.source for example in EXAMPLES if example.id == "mlp-loss"))
+    start = time.perf_counter()
+    with pytest.raises(PictureError, match=r"longer than 1 s"):
+        layout(exploration, timeout=1.0)  # 0.5 s at full effort, then the rest at low effort
+    assert time.perf_counter() - start < 2.0
 
 
 def test_a_failing_dot_is_an_error_not_half_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
