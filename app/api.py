@@ -62,11 +62,13 @@ def picture_error_kind(error: PictureError) -> str:
 def graph_content(exploration: Exploration, pictures: Pictures) -> dict[str, Any]:
     """A GraphResponse as plain data (dataclasses inside), with the picture or the reason it has none."""
     svg, svg_error = "", None
-    try:
-        svg = pictures.draw(exploration)
-    except PictureError as error:
-        svg_error = {"kind": picture_error_kind(error), "message": str(error)}
+    if exploration.output is not None:
+        try:
+            svg = pictures.draw(exploration)
+        except PictureError as error:
+            svg_error = {"kind": picture_error_kind(error), "message": str(error)}
     fields = {field.name: getattr(exploration, field.name) for field in dataclasses.fields(exploration)}
+    fields["pass"] = fields.pop("pass_index")
     return {**fields, "svg": svg, "svg_error": svg_error}
 
 
@@ -78,7 +80,9 @@ def json_response(content: dict[str, Any]) -> Response:
 @router.post("/api/graph", response_model=GraphResponse, responses=ERRORS)
 def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep) -> Response:
     """Build a program's graph: forward order, backward steps, final data and grads, and the picture."""
-    exploration = explore(request.source, request.overrides, request.numeric_check, settings.limits())
+    exploration = explore(
+        request.source, request.overrides, request.numeric_check, request.pass_index, settings.limits()
+    )
     return json_response(graph_content(exploration, pictures))
 
 
@@ -88,10 +92,15 @@ def create_graph(request: GraphRequest, settings: SettingsDep, pictures: Picture
     responses={**ERRORS, 200: {"content": {"image/svg+xml": {}}, "description": "The picture."}},
 )
 def read_graph_svg(
-    settings: SettingsDep, pictures: PicturesDep, source: Annotated[str, Query(max_length=100_000)]
+    settings: SettingsDep,
+    pictures: PicturesDep,
+    source: Annotated[str, Query(max_length=100_000)],
+    pass_index: Annotated[int | None, Query(alias="pass", ge=0, le=1_000_000)] = None,
 ) -> Response:
     """The picture alone, for <img> tags and slides."""
-    exploration = explore(source, limits=settings.limits())
+    exploration = explore(source, pass_index=pass_index, limits=settings.limits())
+    if exploration.output is None:
+        return JSONResponse(error_body("name", "this program makes no Value, so there is no picture"), status_code=400)
     try:
         svg = pictures.draw(exploration)
     except PictureError as error:
@@ -103,7 +112,9 @@ def read_graph_svg(
 @router.post("/api/nudge", response_model=NudgeResponse, responses=ERRORS)
 def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: PicturesDep) -> Response:
     """One step of optimisation: data += step * grad on the chosen leaves, then forward and backward again."""
-    result = nudge(request.source, request.step, request.overrides, request.names, settings.limits())
+    result = nudge(
+        request.source, request.step, request.overrides, request.names, request.pass_index, settings.limits()
+    )
     return json_response(
         {
             "before": result.before,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from engine.steps import BackwardRecord, EdgeRecord, NodeRecord
+from engine.language.runtime import Print
+from engine.language.syntax import Note
+from engine.steps import BackwardRecord, EdgeRecord, GroupRecord, MutationRecord, NodeRecord, PassRecord
 
 
 def _encodable(text: str) -> str:
@@ -21,12 +23,18 @@ Text = Annotated[str, AfterValidator(_encodable)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
+PassIndex = Annotated[int | None, Field(alias="pass", ge=0, le=1_000_000)]
+
+
 class GraphRequest(BaseModel):
-    """A program to build, with leaf data to replace and whether to check grads numerically."""
+    """A program to run, with leaf data to replace, whether to check grads numerically, and which pass to show."""
+
+    model_config = ConfigDict(populate_by_name=True)
 
     source: Text
     overrides: dict[Text, Finite] = {}
     numeric_check: bool = False
+    pass_index: PassIndex = None
 
 
 class PictureErrorOut(BaseModel):
@@ -37,24 +45,37 @@ class PictureErrorOut(BaseModel):
 
 
 class GraphResponse(BaseModel):
-    """The graph, its forward order and backward steps, and its picture."""
+    """One pass of the program: its graph, forward order, backward steps and picture; and the whole run's record."""
 
-    output: str
+    model_config = ConfigDict(populate_by_name=True)
+
+    output: str | None
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
     forward: list[str]
     backward: list[BackwardRecord]
     svg: str
     svg_error: PictureErrorOut | None = None
+    pass_index: int | None = Field(alias="pass")
+    passes: list[PassRecord]
+    resets: list[MutationRecord]
+    updates: list[MutationRecord]
+    prints: list[Print]
+    result: str | None
+    notes: list[Note]
+    groups: list[GroupRecord]
 
 
 class NudgeRequest(BaseModel):
     """One step of optimisation: leaves in `names` (all named leaves by default) move by step * grad."""
 
+    model_config = ConfigDict(populate_by_name=True)
+
     source: Text
     overrides: dict[Text, Finite] = {}
     step: Finite
     names: list[Text] | None = None
+    pass_index: PassIndex = None
 
 
 class NudgeResponse(BaseModel):

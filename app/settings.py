@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from functools import lru_cache
 
@@ -19,10 +20,19 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    # The language (see engine/limits.py)
+    # The language (see engine/limits.py for what each bounds)
     max_source_chars: int = limits.MAX_SOURCE_CHARS
     max_statements: int = limits.MAX_STATEMENTS
+    max_steps: int = limits.MAX_STEPS
+    max_seconds: float = limits.MAX_SECONDS
     max_nodes: int = limits.MAX_NODES
+    max_passes: int = limits.MAX_PASSES
+    max_call_depth: int = limits.MAX_CALL_DEPTH
+    max_sequence: int = limits.MAX_SEQUENCE
+    max_items: int = limits.MAX_ITEMS
+    max_print_lines: int = limits.MAX_PRINT_LINES
+    max_print_chars: int = limits.MAX_PRINT_CHARS
+    max_int_bits: int = limits.MAX_INT_BITS
     max_nesting: int = limits.MAX_NESTING
     max_label_chars: int = limits.MAX_LABEL_CHARS
     max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
@@ -45,14 +55,7 @@ class Settings(BaseSettings):
 
     def limits(self) -> Limits:
         """The engine's limits under these settings."""
-        return Limits(
-            max_source_chars=self.max_source_chars,
-            max_statements=self.max_statements,
-            max_nodes=self.max_nodes,
-            max_nesting=self.max_nesting,
-            max_label_chars=self.max_label_chars,
-            max_numeric_nodes=self.max_numeric_nodes,
-        )
+        return Limits(**{field.name: getattr(self, field.name) for field in dataclasses.fields(Limits)})
 
 
 @lru_cache

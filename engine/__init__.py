@@ -1,4 +1,4 @@
-"""Backprop Explorer's autograd engine: micrograd's Value, a safe language, and step records."""
+"""Backprop Explorer's engine: micrograd's Value, the explorer language's interpreter, and step records."""
 
 from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS, Limits

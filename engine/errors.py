@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-KINDS = ("syntax", "unsupported", "name", "math", "limit")
+KINDS = ("syntax", "unsupported", "name", "type", "math", "limit")
 
 
 class ProgramError(Exception):

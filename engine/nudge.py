@@ -7,10 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.errors import ProgramError
-from engine.language import parse_program
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.steps import Exploration, apply_overrides, explore, leaf_key, record_graph, resolve_leaf
-from engine.value import topological_order
+from engine.steps import Exploration, explore, leaf_key, record_pass, resolve_leaf, run_with_overrides
 
 
 @dataclass(frozen=True)
@@ -29,32 +27,39 @@ def nudge(
     step: float,
     overrides: Mapping[str, float] | None = None,
     names: Sequence[str] | None = None,
+    pass_index: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> NudgeResult:
-    """Move the chosen leaves (all named leaves of the graph by default) along their grads."""
+    """Move the chosen leaves (all named leaves of the pass by default) along their grads in that pass.
+
+    The new data is given where each leaf is made: its data then plus step * grad.
+    """
     if not math.isfinite(step):
         raise ProgramError("math", "the step must be a finite number")
     overrides = dict(overrides or {})
-    program = parse_program(source, limits)
-    apply_overrides(program, overrides)
-    before_graph = record_graph(program, numeric_check=False, limits=limits)
+    run = run_with_overrides(source, overrides, limits)
+    graph = record_pass(run, pass_index, numeric_check=False, limits=limits)
+    if graph.pass_index is None:
+        raise ProgramError("name", "this program makes no Value, so there is nothing to nudge")
+    chosen = run.passes[graph.pass_index]
     if names is None:
-        leaves = [node for node in topological_order(program.output) if not node._prev and node.name is not None]
+        leaves = [node for node in chosen.order if not node._prev and (node.name or id(node) in run.paths)]
     else:
-        leaves = list({id(leaf): leaf for leaf in (resolve_leaf(program, name) for name in names)}.values())
+        leaves = list({id(leaf): leaf for leaf in (resolve_leaf(run, name) for name in names)}.values())
+    made = run.made_data
     nudged: dict[str, float] = {}
-    predicted = program.output.data
+    before = chosen.data[-1]
+    predicted = before
     for leaf in leaves:
         change = step * leaf.grad
-        new_data = leaf.data + change
+        new_data = made.get(str(leaf.id), leaf.data) + change
         if not math.isfinite(new_data):
             raise ProgramError("math", f"the nudge makes {leaf.label or leaf.id} overflow", leaf.line, leaf.column)
-        nudged[leaf_key(program, leaf)] = new_data
+        nudged[leaf_key(run, leaf)] = new_data
         predicted += leaf.grad * change
     moved = {id(leaf) for leaf in leaves}
-    kept = {key: value for key, value in overrides.items() if id(resolve_leaf(program, key)) not in moved}
+    kept = {key: value for key, value in overrides.items() if id(resolve_leaf(run, key)) not in moved}
     new_overrides = kept | nudged
-    graph = explore(source, new_overrides, limits=limits)
-    after = next(node.data for node in graph.nodes if node.id == graph.output)
-    before = next(node.data for node in before_graph.nodes if node.id == before_graph.output)
-    return NudgeResult(before, after, predicted, new_overrides, graph)
+    after_graph = explore(source, new_overrides, pass_index=graph.pass_index, limits=limits)
+    after = next(node.data for node in after_graph.nodes if node.id == after_graph.output)
+    return NudgeResult(before, after, predicted, new_overrides, after_graph)

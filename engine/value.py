@@ -9,10 +9,21 @@ iterative, so a chain of any length stays within Python's recursion limit.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 Number = int | float
+MAX_INT_BITS = 10_000  # bits of an integer a Value may hold; larger ones are refused as overflow
+
+
+class _Recording(threading.local):
+    """The hook a run installs in its own thread: called with every Value made there."""
+
+    made: Callable[[Value], None] | None = None
+
+
+RECORDING = _Recording()
 
 
 class MathError(ArithmeticError):
@@ -24,13 +35,17 @@ class MathError(ArithmeticError):
         self.node = node
 
 
-def check_finite(x: float | complex, what: str) -> float:
-    """Return x as a float, or raise MathError if it is complex, infinite or NaN."""
+def check_finite(x: Number | complex, what: str) -> Number:
+    """Return x (an int stays an int, as in Python), or raise MathError if it is complex, infinite or NaN."""
+    if isinstance(x, int):
+        if x.bit_length() > MAX_INT_BITS:
+            raise MathError(f"{what} overflows (the integer has more than {MAX_INT_BITS:,} bits)")
+        return x
     if isinstance(x, complex):
         raise MathError(f"{what} has no real result")
     if not math.isfinite(x):
         raise MathError(f"{what} overflows (the result is not a finite number)")
-    return float(x)
+    return x
 
 
 def format_number(x: float) -> str:
@@ -39,9 +54,9 @@ def format_number(x: float) -> str:
     return "0.0000" if text == "-0.0000" else text
 
 
-def format_exponent(k: float) -> str:
+def format_exponent(k: Number) -> str:
     """An exponent as micrograd names the operation: 2 not 2.0, -1 not -1.0."""
-    return str(int(k)) if k.is_integer() and abs(k) < 1e15 else repr(k)
+    return str(int(k)) if float(k).is_integer() and abs(k) < 1e15 else repr(float(k))
 
 
 def _no_forward() -> float:
@@ -73,24 +88,41 @@ class BackwardStep:
 class Value:
     """A scalar with its gradient and the operation that produced it."""
 
-    __slots__ = ("_forward", "_local_grads", "_op", "_prev", "column", "data", "grad", "id", "label", "line", "name")
+    __slots__ = (
+        "_forward",
+        "_local_grads",
+        "_op",
+        "_prev",
+        "column",
+        "data",
+        "grad",
+        "group",
+        "id",
+        "label",
+        "line",
+        "name",
+    )
 
     def __init__(self, data: Number, _children: tuple[Value, ...] = (), _op: str = "", label: str = "") -> None:
-        self.data = check_finite(data, "the number")
-        self.grad = 0.0
+        self.data: Number = check_finite(data, "the number")
+        self.grad: Number = 0.0
         self.label = label
         self._prev = _children  # operands in order; `a + a` holds `a` twice
         self._op = _op
         self._forward: Callable[[], float] = _no_forward
         self._local_grads: Callable[[], tuple[float, ...]] = _no_local_grads
-        # Where the value came from, filled in by the language (None for values built in Python).
+        # Where the value came from, filled in by the run that made it (None for values built in Python).
         self.id: str | None = None
         self.name: str | None = None
         self.line: int | None = None
         self.column: int | None = None
+        self.group: str | None = None
+        made = RECORDING.made
+        if made is not None:
+            made(self)
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data}, grad={self.grad})"
+        return f"Value(data={self.data})"  # as the lecture's Value prints
 
     @staticmethod
     def _result(
@@ -108,7 +140,7 @@ class Value:
     def recompute(self) -> None:
         """Run this node's forward computation again from its operands' current data."""
         try:
-            self.data = check_finite(self._forward(), self._op)
+            self.data = check_finite(self._forward(), f"this {self._op}")
         except MathError as error:
             error.node = error.node or self
             raise
@@ -142,17 +174,18 @@ class Value:
         return Value._result((self, other), "*", forward, local_grads)
 
     def __pow__(self, k: Number) -> Value:
-        if not isinstance(k, int | float) or isinstance(k, bool):
-            raise TypeError("only int/float powers are supported")
-        k = float(k)
+        if not isinstance(k, int | float):
+            raise TypeError("only int/float powers are supported")  # micrograd's assert
 
-        def forward() -> float:
-            if self.data == 0.0 and k < 0:
+        def forward() -> Number:
+            if self.data == 0 and k < 0:
                 raise MathError(f"0 cannot be raised to the power {format_exponent(k)} (division by zero)")
+            if isinstance(self.data, int) and isinstance(k, int) and self.data.bit_length() * k > MAX_INT_BITS:
+                raise MathError(f"{self.data} ** {k} overflows (the integer would be too large)")
             return check_finite(self.data**k, f"{format_number(self.data)} ** {format_exponent(k)}")
 
-        def local_grads() -> tuple[float, ...]:
-            if self.data == 0.0 and k < 1 and k != 0:
+        def local_grads() -> tuple[Number, ...]:
+            if self.data == 0 and k < 1 and k != 0:
                 raise MathError(f"the derivative of x**{format_exponent(k)} at 0 is infinite")
             return (k * self.data ** (k - 1),)  # d(x**k)/dx = k * x**(k-1)
 
@@ -221,8 +254,8 @@ class Value:
     def relu(self) -> Value:
         """max(0, x), as micrograd's ReLU."""
 
-        def forward() -> float:
-            return 0.0 if self.data < 0 else self.data
+        def forward() -> Number:
+            return 0 if self.data < 0 else self.data  # micrograd's ReLU keeps an int an int
 
         def local_grads() -> tuple[float, ...]:
             return (1.0 if out.data > 0 else 0.0,)  # d(relu x)/dx = 1 where x > 0
@@ -245,30 +278,33 @@ class Value:
         out = Value._result((self,), "sigmoid", forward, local_grads)
         return out
 
-    def backward(self) -> list[BackwardStep]:
+    def backward(self, order: list[Value] | None = None) -> list[BackwardStep]:
         """micrograd's backward(): grad 1 here, then the chain rule in reverse topological order.
 
-        Returns the steps taken: the seed (no deposits), then one per operation node.
+        `order` is this value's topological order when the caller has it already. Returns the
+        steps taken: the seed (no deposits), then one per operation node.
         """
         self.grad = 1.0
         steps = [BackwardStep(self, [])]
-        for node in reversed(topological_order(self)):
+        for node in reversed(topological_order(self) if order is None else order):
             if not node._prev:
                 continue
             try:
                 locals_ = node._local_grads()
+                deposits = []
+                for child, local in zip(node._prev, locals_, strict=True):
+                    amount = local * node.grad
+                    child.grad += amount
+                    if not (math.isfinite(amount) and math.isfinite(child.grad)):
+                        raise MathError(f"a gradient overflows in the backward pass of {node._op}", node)
+                    deposits.append(Deposit(child, local, node.grad, amount))
             except ZeroDivisionError:
                 raise MathError(f"the derivative of {node._op} is infinite here", node) from None
+            except OverflowError:
+                raise MathError(f"a gradient overflows in the backward pass of {node._op}", node) from None
             except MathError as error:
                 error.node = node
                 raise
-            deposits = []
-            for child, local in zip(node._prev, locals_, strict=True):
-                amount = local * node.grad
-                child.grad += amount
-                if not (math.isfinite(amount) and math.isfinite(child.grad)):
-                    raise MathError(f"a gradient overflows in the backward pass of {node._op}", node)
-                deposits.append(Deposit(child, local, node.grad, amount))
             steps.append(BackwardStep(node, deposits))
         return steps
 

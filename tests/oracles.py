@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.language import Program
-from engine.value import topological_order
+from engine.language import run_program
+from engine.steps import replay
+from engine.value import Value, topological_order
 
 
-def torch_grads(program: Program) -> tuple[float, dict[str, float]]:
-    """Rebuild the program's graph in PyTorch (float64), run its backward, return output and grads by id."""
+def default_output(source: str) -> Value:
+    """The output of a program's default pass, with that pass's data."""
+    run = run_program(source)
+    assert run.default_pass is not None
+    chosen = run.passes[run.default_pass]
+    replay(chosen)
+    return chosen.output
+
+
+def torch_grads(output_value: Value) -> tuple[float, dict[str, float]]:
+    """Rebuild a graph in PyTorch (float64), run its backward, return output and grads by id."""
     import torch
 
     tensors: dict[int, Any] = {}
-    order = topological_order(program.output)
+    order = topological_order(output_value)
     for node in order:
         operands = [tensors[id(child)] for child in node._prev]
         op = node._op
@@ -31,6 +41,6 @@ def torch_grads(program: Program) -> tuple[float, dict[str, float]]:
             tensor = getattr(torch, op)(operands[0])
         tensor.retain_grad()
         tensors[id(node)] = tensor
-    output = tensors[id(program.output)]
+    output = tensors[id(output_value)]
     output.backward()
     return output.item(), {str(node.id): float(tensors[id(node)].grad.item()) for node in order}

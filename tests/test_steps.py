@@ -6,9 +6,8 @@ import pytest
 
 from engine.errors import ProgramError
 from engine.examples import EXAMPLES
-from engine.language import parse_program
 from engine.steps import Exploration, explore
-from tests.oracles import torch_grads
+from tests.oracles import default_output, torch_grads
 from tests.programs import LECTURE_L
 
 pytest.importorskip("torch")
@@ -75,7 +74,7 @@ def test_micrograd_more_ops_program() -> None:
 @pytest.mark.parametrize("source", [SANITY_CHECK, MORE_OPS] + [e.source for e in EXAMPLES], ids=lambda s: s[:24])
 def test_every_gradient_matches_pytorch_on_the_same_graph(source: str) -> None:
     exploration = explore(source)
-    data, grads = torch_grads(parse_program(source))
+    data, grads = torch_grads(default_output(source))
     assert output_data(exploration) == pytest.approx(data, rel=1e-12)
     for node in exploration.nodes:
         assert node.grad == pytest.approx(grads[node.id], rel=1e-9, abs=1e-12), node

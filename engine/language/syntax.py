@@ -1,6 +1,7 @@
 """Program text to a Python syntax tree, under the limits, with every failure a ProgramError.
 
-Also the words for what the language leaves out, so that `unsupported` errors name it.
+Notebook lines that are not Python (IPython magics and shell escapes) are blanked first, so
+that the line numbers stay those of the text as pasted.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import ast
 import re
 import sys
 import threading
+from dataclasses import dataclass
 
 from engine.errors import ProgramError
 from engine.limits import Limits
@@ -16,24 +18,31 @@ from engine.limits import Limits
 # CPython 3.11 keeps ast.parse's recursion depth in one state shared by all threads; parses running
 # at once in a server's thread pool fail with "AST constructor recursion depth mismatch" (gh-106905).
 _PARSE_LOCK = threading.Lock()
+NOTEBOOK_LINE = re.compile(r"^[ \t]*[%!]")
 
-OPERATOR_SYMBOLS = {
-    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
-}  # fmt: skip
-STATEMENT_NAMES = {
-    ast.Import: "imports", ast.ImportFrom: "imports", ast.FunctionDef: "function definitions",
-    ast.AsyncFunctionDef: "function definitions", ast.ClassDef: "class definitions",
-    ast.For: "loops", ast.While: "loops", ast.If: "if statements", ast.With: "with statements",
-    ast.Try: "try statements", ast.Return: "return", ast.Delete: "del", ast.Global: "global",
-    ast.Nonlocal: "nonlocal", ast.Pass: "pass", ast.Raise: "raise", ast.Assert: "assert",
-    ast.AnnAssign: "annotated assignments",
-}  # fmt: skip
+
+@dataclass(frozen=True)
+class Note:
+    """Something the explorer did for the program: a skipped notebook line, an ignored import."""
+
+    line: int | None
+    message: str
 
 
 def place(source: str, offset: int) -> tuple[int, int]:
     """The 1-based line and column of a character offset."""
     return source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
+
+
+def blank_notebook_lines(source: str) -> tuple[str, list[Note]]:
+    """The source with `%magic` and `!shell` lines emptied, and a note for each."""
+    lines = source.split("\n")
+    notes = []
+    for index, line in enumerate(lines):
+        if NOTEBOOK_LINE.match(line):
+            notes.append(Note(index + 1, f"skipped the notebook line `{line.strip()[:40]}`: it is not Python"))
+            lines[index] = ""
+    return "\n".join(lines), notes
 
 
 def syntax_tree(source: str, limits: Limits) -> ast.Module:
@@ -64,10 +73,13 @@ def syntax_tree(source: str, limits: Limits) -> ast.Module:
         raise ProgramError("syntax", str(error)) from None
     if not tree.body:
         raise ProgramError("syntax", "the program is empty: write a statement such as a = 2.0")
-    if len(tree.body) > limits.max_statements:
+    statements = sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt))
+    if statements > limits.max_statements:
         raise ProgramError(
-            "limit", f"the program has {len(tree.body):,} statements; the limit is {limits.max_statements:,}"
+            "limit", f"the program has {statements:,} statements; the limit is {limits.max_statements:,}"
         )
+    for statement in tree.body:
+        check_nesting(statement, limits)
     return tree
 
 
@@ -84,27 +96,12 @@ def check_nesting(statement: ast.stmt, limits: Limits) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > limits.max_nesting:
+            line = getattr(node, "lineno", statement.lineno)
+            column = getattr(node, "col_offset", statement.col_offset)
             raise ProgramError(
                 "limit",
-                f"this expression is nested {limits.max_nesting} levels deep or more; split it into statements",
-                statement.lineno,
-                statement.col_offset + 1,
+                f"this code is nested {limits.max_nesting} levels deep or more; split it into statements",
+                line,
+                column + 1,
             )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-
-
-def describe_unsupported(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return f".{node.attr} cannot be read here; the methods are .tanh() .exp() .log() .relu() .sigmoid()"
-    names = {
-        ast.Lambda: "lambda", ast.ListComp: "comprehensions", ast.SetComp: "comprehensions",
-        ast.DictComp: "comprehensions", ast.GeneratorExp: "generators", ast.Subscript: "indexing",
-        ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
-        ast.Compare: "comparisons", ast.BoolOp: "and/or", ast.IfExp: "conditional expressions",
-        ast.JoinedStr: "f-strings", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
-        ast.NamedExpr: "the := operator", ast.Starred: "starred expressions", ast.Slice: "slices",
-    }  # fmt: skip
-    what = names.get(type(node), type(node).__name__)
-    return (
-        f"{what} are not part of the language" if not what.startswith("the ") else f"{what} is not part of the language"
-    )
