@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-import subprocess
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -24,7 +22,7 @@ from app.schemas import (
 from app.settings import Settings
 from engine import explore, nudge
 from engine.examples import EXAMPLES, Example
-from engine.picture import PictureError, find_dot
+from engine.picture import PictureError, graphviz_version
 from engine.steps import Exploration
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -134,17 +132,9 @@ def read_examples() -> list[Example]:
 
 @router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorResponse}})
 def read_health() -> Response:
-    """Up, with the version of Graphviz's dot; 503 with the reason when dot is missing or broken."""
-    dot = find_dot()
-    reason = "Graphviz is not installed: the dot program was not found"
-    if dot is not None:
-        try:
-            result = subprocess.run([dot, "-V"], capture_output=True, timeout=5)
-            version = result.stderr.decode("utf-8", "replace").strip()
-            number = re.search(r"version (\S+)", version)
-            if result.returncode == 0 and number:
-                return JSONResponse({"status": "ok", "graphviz": number.group(1)})
-            reason = f"dot -V failed: {version}"
-        except subprocess.TimeoutExpired:
-            reason = "dot -V did not answer within 5 s"
+    """Up, with the version of Graphviz's dot (read once); 503 with the reason when dot is missing or broken."""
+    try:
+        return JSONResponse({"status": "ok", "graphviz": graphviz_version()})
+    except PictureError as error:
+        reason = str(error)
     return JSONResponse({"status": "error", "reason": reason, **error_body("graphviz", reason)}, status_code=503)

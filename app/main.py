@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -97,6 +99,13 @@ def describe_validation(error: RequestValidationError) -> str:
     return f"{where}: {reason}" if where else reason
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Nothing to start (dot processes start with the first drawing); at shutdown every dot process is stopped."""
+    yield
+    app.state.pictures.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Backprop Explorer app under the given settings (the environment's by default)."""
     settings = settings or get_settings()
@@ -106,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Type a small scalar program, see its computation graph, and step through backpropagation.",
         docs_url=None,  # served by pages.read_docs from vendored files
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.pictures = Pictures(

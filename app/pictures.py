@@ -1,4 +1,4 @@
-"""Drawing for the app: one dot run per program structure, cached, bounded in time and in number."""
+"""Drawing for the app: one dot layout per program structure, cached, bounded in time and in number."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 
 from engine.picture import (
+    DotPool,
     GraphvizMissing,
     PictureError,
     SvgTemplate,
@@ -28,7 +29,7 @@ class PictureLimit(PictureError):
 
 
 class Pictures:
-    """An LRU of layouts keyed by structure, in front of a bounded pool of dot processes."""
+    """An LRU of layouts keyed by structure, in front of a pool of long-lived dot processes and its queue."""
 
     def __init__(
         self, cache_size: int, concurrency: int, queue_depth: int, queue_wait: float, timeout: float, max_values: int
@@ -39,7 +40,7 @@ class Pictures:
         self.max_values = max_values
         self.queue_depth = queue_depth
         self.queue_wait = queue_wait
-        self.slots = threading.BoundedSemaphore(concurrency)
+        self.pool = DotPool(concurrency)
         self.lock = threading.Lock()
         self.waiting = 0
         self.dot_runs = 0
@@ -78,17 +79,22 @@ class Pictures:
                 raise Busy
             self.waiting += 1
         try:
-            if not self.slots.acquire(timeout=self.queue_wait):
+            dot = self.pool.acquire(self.queue_wait)
+            if dot is None:
                 raise Busy
             try:
                 self.dot_runs += 1
-                return layout(exploration, self.timeout)
+                return layout(exploration, self.timeout, dot.render)
             except GraphvizMissing:
                 raise  # it may be installed later: not a property of this structure
             except PictureError as error:
                 return error  # a failure or time-out of this structure: remembered, not retried
             finally:
-                self.slots.release()
+                self.pool.release(dot)
         finally:
             with self.lock:
                 self.waiting -= 1
+
+    def close(self) -> None:
+        """Stop every dot process; drawings after this get an error."""
+        self.pool.close()

@@ -1,10 +1,11 @@
 """HTTP throughput and latency on loopback, and Graphviz draw times for large graphs.
 
-Run: python -m bench.api      (starts the app itself, with 1 and then 2 workers)
+Run: python -m bench.api      (starts the app itself, with 1 and then 2 workers; --single: no load tables)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import random
@@ -21,10 +22,14 @@ from engine.steps import explore
 from engine.value import Value
 
 LECTURE_L = next(example.source for example in EXAMPLES if example.id == "lecture-L")
+NEURON = next(example.source for example in EXAMPLES if example.id == "neuron")
 MLP = next(example.source for example in EXAMPLES if example.id == "mlp-loss")
+DAG_VALUES = 460  # random_dag_source's budget for a DAG of 529 values (1,050 dot nodes)
 SECONDS = 3.0  # per table row
 REPEATS = 31  # single requests timed, for medians
+DAG_REPEATS = 5  # new layouts of the random DAG, about a second each
 CONCURRENCY = [1, 16, 64]
+LOAD_HEADER = f"  {'scenario':<22} {'clients':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'503':>6} {'errors':>6}"
 counter = itertools.count()
 
 
@@ -38,6 +43,14 @@ def new_numbers_request() -> dict[str, object]:
 
 def uncached_request() -> dict[str, object]:
     return {"source": LECTURE_L.replace("label='a'", f"label='a{next(counter)}'")}
+
+
+def new_neuron_request() -> dict[str, object]:
+    return {"source": NEURON.replace("label='x1'", f"label='x1 {next(counter)}'")}
+
+
+def new_dag_request(source: str) -> dict[str, object]:
+    return {"source": f"{source}\nx0.label = 'x0 {next(counter)}'"}
 
 
 async def load(
@@ -87,6 +100,22 @@ def draw_dot_notebook(root: Value) -> str:
     for n1, n2 in edges:
         dot.edge(str(id(n1)), str(id(n2)) + n2._op)
     return subprocess.run(["dot", "-Tsvg"], input=dot.source.encode(), capture_output=True, check=True).stdout.decode()
+
+
+def neuron_values() -> Value:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.label, x2w2.label = "x1*w1", "x2*w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1*w1 + x2*w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    out = n.tanh()
+    out.label = "o"
+    out.backward()
+    return out
 
 
 def lecture_values() -> Value:
@@ -139,19 +168,34 @@ async def single_requests(port: int) -> None:
         assert status == 200
         return time.perf_counter() - start
 
+    def median(times: list[float]) -> float:
+        return percentile(times, 0.5)
+
     new = [await timed(uncached_request()) for _ in range(REPEATS)]
+    neuron = [await timed(new_neuron_request()) for _ in range(REPEATS)]
     numbers = [await timed(new_numbers_request()) for _ in range(REPEATS)]
     repeats = [await timed(cached_request()) for _ in range(REPEATS)]
+    dag_source = random_dag_source(DAG_VALUES)
+    dag = [await timed(new_dag_request(dag_source)) for _ in range(DAG_REPEATS)]
     notebook = median_time(lambda: draw_dot_notebook(lecture_values()), REPEATS)
+    notebook_neuron = median_time(lambda: draw_dot_notebook(neuron_values()), REPEATS)
     connection.close()
-    print(f"\nOne request at a time (median of {REPEATS}), lecture L graph")
-    print(f"  new structure over HTTP      {percentile(new, 0.5) * 1e3:7.1f} ms")
-    print(f"  notebook draw_dot | dot      {notebook * 1e3:7.1f} ms   (ratio {percentile(new, 0.5) / notebook:.2f}×)")
-    print(f"  new numbers, known structure {percentile(numbers, 0.5) * 1e3:7.1f} ms")
-    print(f"  repeat                       {percentile(repeats, 0.5) * 1e3:7.1f} ms")
+    print(f"\nOne request at a time, median of {REPEATS} ({DAG_REPEATS} for the DAG); new structure: a new layout")
+    print(f"  {'graph':<26} {'new structure':>14} {'notebook':>9} {'ratio':>6}")
+    for title, times, reference in [("lecture L", new, notebook), ("tanh neuron", neuron, notebook_neuron)]:
+        print(
+            f"  {title:<26} {median(times) * 1e3:11.1f} ms {reference * 1e3:6.1f} ms {median(times) / reference:5.2f}×"
+        )
+    values = len(explore(dag_source).nodes)
+    print(f"  {f'random DAG, {values} values':<26} {median(dag) * 1e3:11.0f} ms")
+    print(f"  new numbers, known structure {median(numbers) * 1e3:7.1f} ms")
+    print(f"  repeat                       {median(repeats) * 1e3:7.1f} ms")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--single", action="store_true", help="only the one-request-at-a-time figures")
+    single = parser.parse_args().single
     print("Draw time (one dot run, median of 5)")
     for title, source in [("MLP loss example", MLP), ("random DAG", random_dag_source(500))]:
         exploration = explore(source)
@@ -160,8 +204,10 @@ def main() -> None:
     for workers in (1, 2):
         with running_server(workers) as port:
             print(f"\n{workers} worker(s)")
-            print(f"  {'scenario':<22} {'clients':>7} {'ok/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'503':>6} {'errors':>6}")
-            for title, make_body in [("cached example", cached_request), ("unique new programs", uncached_request)]:
+            scenarios = [("cached example", cached_request), ("unique new programs", uncached_request)]
+            if not single:
+                print(LOAD_HEADER)
+            for title, make_body in [] if single else scenarios:
                 for clients in CONCURRENCY:
                     rate, latencies, busy, errors = asyncio.run(load(port, clients, make_body))
                     print(

@@ -44,7 +44,7 @@ def test_a_structure_that_times_out_is_not_drawn_again(monkeypatch: pytest.Monke
     pictures = make_pictures()
     calls = []
 
-    def slow(exploration: object, timeout: float) -> object:
+    def slow(exploration: object, timeout: float, render: object) -> object:
         calls.append(exploration)
         raise PictureError("Graphviz took longer than 5 s to draw this graph")
 
@@ -61,7 +61,7 @@ def dot_held_by_one_drawing(pictures: Pictures, monkeypatch: pytest.MonkeyPatch)
     release = threading.Event()
     started = threading.Event()
 
-    def blocked(exploration: object, timeout: float) -> object:
+    def blocked(exploration: object, timeout: float, render: object) -> object:
         started.set()
         release.wait(5)
         raise PictureError("stopped")
