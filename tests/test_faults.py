@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -147,3 +148,55 @@ def test_a_worker_killed_mid_request_leaves_the_others_serving(tmp_path: Path) -
         while len(worker_pids(supervisor)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(worker_pids(supervisor)) == 2  # the supervisor started a new worker
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs: neither gone nor a zombie waiting to be reaped."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def dot_processes(port: int) -> dict[int, int]:
+    """The dot processes started by the server on `port`, each with its parent's id (found through /proc)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ours = f"BACKPROP_PORT={port}\x00".encode() in (entry / "environ").read_bytes()
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if ours and status.startswith("Name:\tdot\n"):
+                found[int(entry.name)] = int(status.split("PPid:\t")[1].split()[0])
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stopped_server_leaves_no_dot_process_behind(tmp_path: Path, workers: int) -> None:
+    # This dot outlives its input, so only the server's own shutdown can end it in time.
+    path = fake_dot(tmp_path / "bin", f'{shutil.which("dot")} "$@"\nexec /bin/sleep 60')
+    with running_server(workers, path=path) as port:
+        supervisor = server_pid(port)
+        servers = {supervisor, *(worker_pids(supervisor) if workers > 1 else [])}
+        drawings = [
+            threading.Thread(target=call, args=(port, "/api/graph", {"source": f"x{k} = 1.0\ny = x{k} * 2.0"}))
+            for k in range(8)
+        ]
+        for thread in drawings:
+            thread.start()
+        for thread in drawings:
+            thread.join(20)
+        started = dot_processes(port)  # the fake dots, children of the server, and the real ones they run
+        assert any(parent in servers for parent in started.values())
+        os.kill(supervisor, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while alive(supervisor) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(supervisor)
+        assert not any(alive(pid) for pid, parent in started.items() if parent in servers)
+        deadline = time.monotonic() + 2  # the real dots, orphaned by their killed wrappers, end at their input's end
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert dot_processes(port) == {}

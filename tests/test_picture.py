@@ -6,6 +6,7 @@ import html
 import os
 import re
 import stat
+import subprocess
 import time
 from pathlib import Path
 
@@ -14,12 +15,14 @@ import pytest
 from engine.examples import EXAMPLES
 from engine.picture import (
     FULL_EFFORT_NODES,
+    LOW_EFFORT,
     GraphvizMissing,
     PictureError,
     dot_source,
     layout,
     render_svg,
     render_template,
+    with_graph_attributes,
 )
 from engine.steps import explore
 from tests.programs import LECTURE_L
@@ -116,6 +119,16 @@ def test_large_graphs_are_drawn_with_low_effort_quickly() -> None:
     start = time.perf_counter()
     render_svg(exploration)
     assert time.perf_counter() - start < 2.0
+
+
+def test_effort_set_inside_the_dot_text_lays_out_as_dots_flags_do() -> None:
+    source = dot_source(explore(next(example.source for example in EXAMPLES if example.id == "mlp-loss")))
+
+    def draw(text: str, *flags: str) -> bytes:
+        return subprocess.run(["dot", "-Tsvg", *flags], input=text.encode(), capture_output=True, check=True).stdout
+
+    by_flags = draw(source, *(f"-G{name}={value}" for name, value in LOW_EFFORT.items()))
+    assert draw(with_graph_attributes(source, LOW_EFFORT)) == by_flags != draw(source)
 
 
 def fake_dot(tmp_path: Path, script: str) -> str:

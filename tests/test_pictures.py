@@ -1,4 +1,4 @@
-"""The app's drawing: one dot run per structure, failures remembered, and 503 when the queue is full."""
+"""The app's drawing: one dot layout per structure, failures remembered, 503 when the queue is full, no dot left."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -106,3 +107,13 @@ def test_busy_is_a_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None
     assert response.status_code == 503
     assert response.headers["retry-after"] == "3"
     assert response.json()["error"]["kind"] == "busy"
+
+
+def test_the_apps_shutdown_stops_its_dot_processes() -> None:
+    app = create_app(Settings())
+    with TestClient(app) as client:
+        assert client.post("/api/graph", json={"source": LECTURE_L}).json()["svg"]
+        pids = app.state.pictures.pool.pids()
+        assert len(pids) == 1  # one drawing at a time keeps to one process
+    assert app.state.pictures.pool.pids() == []
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)  # killed and reaped
