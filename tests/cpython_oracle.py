@@ -347,7 +347,7 @@ class Value:
         return self._unary(math.log(self.data), "log", 1 / self.data)  # d log(x)/dx = 1/x
 
     def relu(self) -> Value:
-        out = Value(0.0 if self.data < 0 else self.data, (self,), "ReLU")
+        out = Value(0 if self.data < 0 else self.data, (self,), "ReLU")  # micrograd's: an int 0
 
         def _backward() -> None:
             self.grad += (out.data > 0) * out.grad

@@ -138,7 +138,7 @@ def _explorer_function(name: str) -> Callable[[Any], Any]:
         "tanh": math.tanh,
         "exp": math.exp,
         "log": _log,
-        "relu": lambda x: 0 if x < 0 else x,
+        "relu": lambda x: float(x) if x > 0 else 0.0,
         "sigmoid": lambda x: 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x)),
     }
 

@@ -16,9 +16,9 @@ CAUGHT = (TypeError, ValueError, LookupError, ArithmeticError, AttributeError, R
 def call_function(runtime: Runtime, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """Call anything callable in the language, as Python would."""
     if isinstance(function, Function):
-        return run_function(runtime, function, args, kwargs, function.qualname)
+        return run_function(runtime, function, args, kwargs, None)
     if isinstance(function, BoundMethod):
-        return run_function(runtime, function.function, [function.instance, *args], kwargs, None)
+        return run_function(runtime, function.function, [function.instance, *args], kwargs, function.instance)
     if isinstance(function, Builtin):
         return function.call(args, kwargs)
     if isinstance(function, Class):
@@ -26,7 +26,7 @@ def call_function(runtime: Runtime, function: Any, args: list[Any], kwargs: dict
     if isinstance(function, Instance):
         found, method = function.cls.lookup("__call__")
         if found and isinstance(method, Function):
-            return run_function(runtime, method, [function, *args], kwargs, None)
+            return run_function(runtime, method, [function, *args], kwargs, function)
     raise TypeError(f"'{type_name(function)}' object is not callable")
 
 
@@ -36,31 +36,28 @@ def instantiate(runtime: Runtime, cls: Class, args: list[Any], kwargs: dict[str,
     instance = Instance(cls, runtime)
     found, init = cls.lookup("__init__")
     if found and isinstance(init, Function):
-        if run_function(runtime, init, [instance, *args], kwargs, None) is not None:
+        if run_function(runtime, init, [instance, *args], kwargs, instance) is not None:
             raise TypeError("__init__() should return None")
     elif args or kwargs:
         raise TypeError(f"{cls.name}() takes no arguments")
     return instance
 
 
-def run_function(
-    runtime: Runtime, function: Function, args: list[Any], kwargs: dict[str, Any], label: str | None
-) -> Any:
+def run_function(runtime: Runtime, function: Function, args: list[Any], kwargs: dict[str, Any], receiver: Any) -> Any:
     """Run a program's function in a new frame; its values form a group named after the call."""
     if len(runtime.calls) >= runtime.limits.max_call_depth:
         raise runtime.error(
             "limit", f"calls are nested more than {runtime.limits.max_call_depth} deep; is a recursion endless?"
         )
     runtime.tick()
-    frame = Frame(bind_arguments(function, args, kwargs), function.outer, function.globals)
-    if label is None:  # a method: named after its object, `Neuron 3`
-        instance = args[0]
-        label = f"{instance.cls.name} {instance.number}" if isinstance(instance, Instance) else function.qualname
-        if function.name != "__call__":
-            label = f"{label} · {function.name}"
-    line = runtime.where[0]
-    runtime.calls.append(Call(function.qualname, label, line))
+    signature = function.signature
+    if not kwargs and signature.simple and len(args) == len(signature.positional):
+        variables = dict(zip(signature.positional, args, strict=True))
+    else:
+        variables = bind_arguments(function, args, kwargs)
+    frame = Frame(variables, function.outer, function.globals)
     where = runtime.where
+    runtime.calls.append(Call(function, receiver, where[0]))
     try:
         signal = function.body(frame)
     finally:

@@ -54,6 +54,7 @@ class Run:
     bindings: dict[str, list[Value]]  # module-level names and the values assigned to them
     paths: dict[int, str]  # id() of a leaf -> its path from a module-level name
     made_data: dict[str, Number]  # a leaf's data when made, by id, for those whose data the program assigned
+    steps: int  # work done, as the budget counts it
 
 
 def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping[str, float] | None = None) -> Run:
@@ -120,6 +121,7 @@ def _execute(source: str, limits: Limits, overrides: dict[str, float]) -> Run:
         runtime.bindings,
         leaf_paths(variables),
         runtime.passes.made_data,
+        runtime.steps,
     )
 
 

@@ -41,6 +41,11 @@ class Signature:
     kwonly: tuple[str, ...] = ()
     kwarg: str | None = None
 
+    @property
+    def simple(self) -> bool:
+        """Only positional parameters: a call with as many arguments needs no more matching."""
+        return self.vararg is None and not self.kwonly and self.kwarg is None
+
 
 @dataclass(eq=False)
 class Function:

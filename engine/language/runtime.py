@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import ProgramError
-from engine.language.objects import Instance
+from engine.language.objects import Function, Instance
 from engine.language.syntax import Note
 from engine.limits import Limits
 from engine.passes import PassRecorder
 from engine.value import Value
 
 CHECK_EVERY = 1_000  # steps between looks at the clock
+MAX_CHAIN = 4  # calls named in an error's message
 
 
 @dataclass
@@ -34,14 +35,29 @@ class Group:
     output: Value | None = None
 
 
-@dataclass
 class Call:
     """A call in progress, for error messages and for the group of the values it makes."""
 
-    qualname: str
-    label: str
-    line: int | None  # where it was called from in the user's text
-    group: Group | None = None
+    __slots__ = ("function", "group", "line", "receiver")
+
+    def __init__(self, function: Function, receiver: Any, line: int | None) -> None:
+        self.function = function
+        self.receiver = receiver  # the object of a method call, else None
+        self.line = line  # where it was called from in the user's text
+        self.group: Group | None = None
+
+    @property
+    def qualname(self) -> str:
+        """Neuron.__call__"""
+        return self.function.qualname
+
+    @property
+    def label(self) -> str:
+        """What a student calls it: `Neuron 3` for its __call__, `Neuron 3 · parameters` for a method, `f()`."""
+        if not isinstance(self.receiver, Instance):
+            return f"{self.function.qualname}()"
+        name = f"{self.receiver.cls.name} {self.receiver.number}"
+        return name if self.function.name == "__call__" else f"{name} · {self.function.name}"
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,8 @@ class Runtime:
         if line is None:
             line, column = self.where
         chain = [f"in {call.qualname}, called from line {call.line}" for call in reversed(self.calls) if call.line]
+        if len(chain) > MAX_CHAIN:  # a runaway recursion: the innermost calls and the first
+            chain = [*chain[: MAX_CHAIN - 1], f"... {len(chain) - MAX_CHAIN} calls more", chain[-1]]
         if chain:
             message = f"{message} ({'; '.join(chain)})"
         return ProgramError(kind, message, line, column)

@@ -73,13 +73,7 @@ def syntax_tree(source: str, limits: Limits) -> ast.Module:
         raise ProgramError("syntax", str(error)) from None
     if not tree.body:
         raise ProgramError("syntax", "the program is empty: write a statement such as a = 2.0")
-    statements = sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt))
-    if statements > limits.max_statements:
-        raise ProgramError(
-            "limit", f"the program has {statements:,} statements; the limit is {limits.max_statements:,}"
-        )
-    for statement in tree.body:
-        check_nesting(statement, limits)
+    check_size(tree, limits)
     return tree
 
 
@@ -90,18 +84,20 @@ def _raise_syntax(message: str, line: int | None, offset: int | None, source: st
     raise ProgramError(kind, message, line, column)
 
 
-def check_nesting(statement: ast.stmt, limits: Limits) -> None:
-    """Refuse a statement nested deeper than the limit, before anything walks it recursively."""
-    stack: list[tuple[ast.AST, int]] = [(statement, 0)]
+def check_size(tree: ast.Module, limits: Limits) -> None:
+    """Refuse too many statements, or one nested deeper than the limit, before anything walks the tree recursively."""
+    statements = 0
+    stack: list[tuple[ast.AST, int]] = [(statement, 0) for statement in tree.body]
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, ast.stmt):
+            statements += 1
         if depth > limits.max_nesting:
-            line = getattr(node, "lineno", statement.lineno)
-            column = getattr(node, "col_offset", statement.col_offset)
-            raise ProgramError(
-                "limit",
-                f"this code is nested {limits.max_nesting} levels deep or more; split it into statements",
-                line,
-                column + 1,
-            )
+            line, column = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+            message = f"this code is nested {limits.max_nesting} levels deep or more; split it into statements"
+            raise ProgramError("limit", message, line, column)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if statements > limits.max_statements:
+        raise ProgramError(
+            "limit", f"the program has {statements:,} statements; the limit is {limits.max_statements:,}"
+        )
