@@ -23,6 +23,7 @@ from app.settings import Settings
 from engine import explore, nudge
 from engine.examples import EXAMPLES, Example
 from engine.picture import PictureError, graphviz_version
+from engine.runs import RunCache
 from engine.steps import Exploration
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -48,8 +49,15 @@ def get_pictures(request: Request) -> Pictures:
     return pictures
 
 
+def get_runs(request: Request) -> RunCache:
+    """The app's recent runs."""
+    runs: RunCache = request.app.state.runs
+    return runs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PicturesDep = Annotated[Pictures, Depends(get_pictures)]
+RunsDep = Annotated[RunCache, Depends(get_runs)]
 
 
 def picture_error_kind(error: PictureError) -> str:
@@ -76,10 +84,10 @@ def json_response(content: dict[str, Any]) -> Response:
 
 
 @router.post("/api/graph", response_model=GraphResponse, responses=ERRORS)
-def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep) -> Response:
-    """Build a program's graph: forward order, backward steps, final data and grads, and the picture."""
+def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep, runs: RunsDep) -> Response:
+    """Run a program and show one pass: forward order, backward steps, data and grads, the picture, the run's record."""
     exploration = explore(
-        request.source, request.overrides, request.numeric_check, request.pass_index, settings.limits()
+        request.source, request.overrides, request.numeric_check, request.pass_index, settings.limits(), runs.run
     )
     return json_response(graph_content(exploration, pictures))
 
@@ -92,11 +100,12 @@ def create_graph(request: GraphRequest, settings: SettingsDep, pictures: Picture
 def read_graph_svg(
     settings: SettingsDep,
     pictures: PicturesDep,
+    runs: RunsDep,
     source: Annotated[str, Query(max_length=100_000)],
     pass_index: Annotated[int | None, Query(alias="pass", ge=0, le=1_000_000)] = None,
 ) -> Response:
     """The picture alone, for <img> tags and slides."""
-    exploration = explore(source, pass_index=pass_index, limits=settings.limits())
+    exploration = explore(source, pass_index=pass_index, limits=settings.limits(), runner=runs.run)
     if exploration.output is None:
         return JSONResponse(error_body("name", "this program makes no Value, so there is no picture"), status_code=400)
     try:
@@ -108,10 +117,16 @@ def read_graph_svg(
 
 
 @router.post("/api/nudge", response_model=NudgeResponse, responses=ERRORS)
-def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: PicturesDep) -> Response:
-    """One step of optimisation: data += step * grad on the chosen leaves, then forward and backward again."""
+def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: PicturesDep, runs: RunsDep) -> Response:
+    """One step of optimisation: data += step * grad on the chosen leaves, then the run again with the new data."""
     result = nudge(
-        request.source, request.step, request.overrides, request.names, request.pass_index, settings.limits()
+        request.source,
+        request.step,
+        request.overrides,
+        request.names,
+        request.pass_index,
+        settings.limits(),
+        runs.run,
     )
     return json_response(
         {

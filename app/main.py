@@ -19,6 +19,7 @@ from app.pictures import Busy, Pictures
 from app.schemas import error_body
 from app.settings import Settings, get_settings
 from engine.errors import ProgramError
+from engine.runs import RunCache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.runs = RunCache(settings.run_cache_size, settings.run_cache_values)
     app.state.pictures = Pictures(
         cache_size=settings.picture_cache_size,
         concurrency=settings.draw_concurrency,
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         queue_wait=settings.draw_queue_wait,
         timeout=settings.draw_timeout,
         max_values=settings.max_drawn_values,
+        recycle_bytes=settings.draw_recycle_bytes,
     )
     app.include_router(api.router)
     app.include_router(pages.router)

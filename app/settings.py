@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from engine import limits
+from engine import limits, picture
 from engine.limits import Limits
 
 
@@ -46,11 +46,14 @@ class Settings(BaseSettings):
     access_log: bool = True  # one log line per request
     # The picture
     max_drawn_values: int = 1_000  # value nodes in one picture; larger graphs come back without one
-    draw_timeout: float = 2.0  # seconds one dot run may take before it is killed
-    draw_concurrency: int = os.cpu_count() or 1  # dot processes at once
+    draw_timeout: float = 2.0  # seconds dot may take for one graph before it is killed and replaced
+    draw_concurrency: int = os.cpu_count() or 1  # long-lived dot processes per worker, one graph each at a time
     draw_queue_depth: int = 128  # drawings waiting for a dot process before new ones get 503
     draw_queue_wait: float = 4.0  # seconds a drawing may wait for a dot process before it gets 503
+    draw_recycle_bytes: int = picture.RECYCLE_BYTES  # DOT text one dot process reads before it is replaced
     picture_cache_size: int = 512  # layouts kept, one per program structure
+    run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again
+    run_cache_values: int = 300_000  # values those runs may hold in all (about 600 bytes each)
     retry_after: int = 1  # seconds, in the Retry-After of a 503
 
     def limits(self) -> Limits:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.steps import Exploration, explore, leaf_key, record_pass, resolve_leaf, run_with_overrides
+from engine.steps import Exploration, Runner, explore, leaf_key, record_pass, resolve_leaf, run_with_overrides
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ def nudge(
     names: Sequence[str] | None = None,
     pass_index: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    runner: Runner | None = None,
 ) -> NudgeResult:
     """Move the chosen leaves (all named leaves of the pass by default) along their grads in that pass.
 
@@ -37,7 +38,8 @@ def nudge(
     if not math.isfinite(step):
         raise ProgramError("math", "the step must be a finite number")
     overrides = dict(overrides or {})
-    run = run_with_overrides(source, overrides, limits)
+    runner = runner or run_with_overrides
+    run = runner(source, overrides, limits)
     graph = record_pass(run, pass_index, numeric_check=False, limits=limits)
     if graph.pass_index is None:
         raise ProgramError("name", "this program makes no Value, so there is nothing to nudge")
@@ -60,6 +62,6 @@ def nudge(
     moved = {id(leaf) for leaf in leaves}
     kept = {key: value for key, value in overrides.items() if id(resolve_leaf(run, key)) not in moved}
     new_overrides = kept | nudged
-    after_graph = explore(source, new_overrides, pass_index=graph.pass_index, limits=limits)
+    after_graph = explore(source, new_overrides, pass_index=graph.pass_index, limits=limits, runner=runner)
     after = next(node.data for node in after_graph.nodes if node.id == after_graph.output)
     return NudgeResult(before, after, predicted, new_overrides, after_graph)

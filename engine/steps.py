@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from engine.errors import ProgramError
@@ -116,15 +116,20 @@ class Exploration:
     groups: list[GroupRecord]
 
 
+Runner = Callable[[str, Mapping[str, float], Limits], Run]  # run_with_overrides, or a cache in front of it
+
+
 def explore(
     source: str,
     overrides: Mapping[str, float] | None = None,
     numeric_check: bool = False,
     pass_index: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    runner: Runner | None = None,
 ) -> Exploration:
     """Run a program with its overrides and record the chosen pass (the default one when None)."""
-    return record_pass(run_with_overrides(source, overrides or {}, limits), pass_index, numeric_check, limits)
+    run = (runner or run_with_overrides)(source, overrides or {}, limits)
+    return record_pass(run, pass_index, numeric_check, limits)
 
 
 def run_with_overrides(source: str, overrides: Mapping[str, float], limits: Limits) -> Run:

@@ -211,3 +211,78 @@ def test_error_bodies_are_plain_json(client: TestClient) -> None:
     response = client.post("/api/graph", json={"source": "a = '<script>'"})
     assert response.headers["content-type"] == "application/json"
     json.loads(response.text)
+
+
+TRAINING = """import random
+random.seed(1337)
+from micrograd.nn import MLP
+model = MLP(2, [3, 1])
+xs = [[1.0, -1.0], [0.5, 2.0]]
+ys = [1.0, -1.0]
+for k in range(4):
+    loss = sum((model(x) - y)**2 for x, y in zip(xs, ys))
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data += -0.05 * p.grad
+    print(k, loss.data)
+"""
+RUN_FIELDS = {"pass", "passes", "resets", "updates", "prints", "result", "notes", "groups"}
+
+
+def test_graph_records_every_pass_and_shows_the_last_by_default(client: TestClient) -> None:
+    body = client.post("/api/graph", json={"source": TRAINING}).json()
+    assert set(body) >= RUN_FIELDS
+    assert body["pass"] == 3 and len(body["passes"]) == 4
+    assert [entry["line"] for entry in body["passes"]] == [10] * 4
+    assert [float(line["text"].split()[1]) for line in body["prints"]] == [entry["data"] for entry in body["passes"]]
+    assert {reset["line"] for reset in body["resets"]} == {9} and {update["line"] for update in body["updates"]} == {12}
+    assert all({"grad_before", "path", "group"} <= set(node) for node in body["nodes"])
+    paths = {node["path"] for node in body["nodes"]}
+    assert "model.layers[0].neurons[2].w[1]" in paths
+    assert {group["name"] for group in body["groups"]} >= {"MLP.__call__", "Layer.__call__", "Neuron.__call__"}
+
+
+def test_graph_shows_the_pass_asked_for_with_the_same_ids(client: TestClient) -> None:
+    first = client.post("/api/graph", json={"source": TRAINING, "pass": 0}).json()
+    last = client.post("/api/graph", json={"source": TRAINING}).json()
+    assert first["pass"] == 0 and first["output"] != last["output"]
+    parameters = [node["id"] for node in first["nodes"] if node["path"]]
+    assert parameters == [node["id"] for node in last["nodes"] if node["path"]]
+    assert first["nodes"][-1]["data"] == first["passes"][0]["data"]
+
+
+def test_a_pass_out_of_range_is_a_name_error(client: TestClient) -> None:
+    response = client.post("/api/graph", json={"source": TRAINING, "pass": 4})
+    assert response.status_code == 400 and response.json()["error"]["kind"] == "name"
+
+
+def test_a_program_that_makes_no_value_is_answered_with_its_prints_and_a_note(client: TestClient) -> None:
+    body = client.post("/api/graph", json={"source": "def f(x):\n    return 3*x**2\nprint(f(3.0))\nf(2.0)"}).json()
+    assert (body["output"], body["passes"], body["nodes"], body["svg"], body["pass"]) == (None, [], [], "", None)
+    assert body["prints"] == [{"line": 3, "text": "27.0"}] and body["result"] == "12.0"
+    assert any("no Value" in note["message"] for note in body["notes"])
+
+
+def test_errors_have_the_type_kind_and_the_call_chain(client: TestClient) -> None:
+    source = "def f(xs):\n    return xs[3]\n\nf([1, 2])"
+    error = client.post("/api/graph", json={"source": source}).json()["error"]
+    assert (error["kind"], error["line"], error["column"]) == ("type", 2, 12)
+    assert "called from line 4" in error["message"]
+
+
+def test_another_pass_does_not_run_the_program_again(client: TestClient) -> None:
+    runs = client.app.state.runs  # type: ignore[attr-defined]
+    client.post("/api/graph", json={"source": TRAINING})
+    cached = len(runs.entries)
+    for index in range(4):
+        client.post("/api/graph", json={"source": TRAINING, "pass": index})
+    assert len(runs.entries) == cached
+
+
+def test_nudge_of_a_training_run_moves_the_initial_weights(client: TestClient) -> None:
+    body = client.post("/api/nudge", json={"source": TRAINING, "step": -0.05, "pass": 0}).json()
+    assert body["after"] < body["before"]
+    assert all(key.startswith("model.layers") for key in body["overrides"])
+    again = client.post("/api/graph", json={"source": TRAINING, "overrides": body["overrides"], "pass": 0}).json()
+    assert again["passes"][0]["data"] == body["after"]

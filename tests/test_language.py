@@ -84,7 +84,7 @@ def test_explorer_functions_work_as_calls_and_as_methods() -> None:
 
 
 def test_explorer_functions_of_plain_numbers_are_plain_numbers() -> None:
-    assert printed("print(tanh(0.5), relu(-2.0), sigmoid(0.0))") == [f"{__import__('math').tanh(0.5)} 0 0.5"]
+    assert printed("print(tanh(0.5), relu(-2.0), sigmoid(0.0))") == [f"{__import__('math').tanh(0.5)} 0.0 0.5"]
 
 
 def test_a_literal_power_of_literals_is_a_plain_number_as_in_python() -> None:

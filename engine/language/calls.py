@@ -9,6 +9,7 @@ from engine.language.objects import RETURN, BoundMethod, Builtin, Class, Frame, 
 from engine.language.runtime import Call, Runtime
 from engine.value import Value
 
+OBJECT_ITEMS = 8  # an object of the program's class costs about as much memory as 8 list items
 # Python's exceptions that a program's code can raise; each becomes an error at the code's place.
 CAUGHT = (TypeError, ValueError, LookupError, ArithmeticError, AttributeError, RuntimeError, MemoryError)
 
@@ -32,7 +33,7 @@ def call_function(runtime: Runtime, function: Any, args: list[Any], kwargs: dict
 
 def instantiate(runtime: Runtime, cls: Class, args: list[Any], kwargs: dict[str, Any]) -> Instance:
     """A new object of a program's class, with its __init__ run."""
-    runtime.allocate(1)
+    runtime.allocate(OBJECT_ITEMS)
     instance = Instance(cls, runtime)
     found, init = cls.lookup("__init__")
     if found and isinstance(init, Function):

@@ -401,9 +401,11 @@ class ExpressionCompiler:
             store, tests, _ = levels[level]
             deeper = level + 1 < len(levels)
             for item in iterable:
-                runtime.tick()
+                runtime.steps += 1
+                if runtime.steps >= runtime.check_at:
+                    runtime.check()
                 store(frame, item)
-                if all(test(frame) for test in tests):
+                if not tests or all(test(frame) for test in tests):
                     if deeper:
                         yield from loop(frame, level + 1, iter(levels[level + 1][2](frame)))
                     else:

@@ -12,7 +12,7 @@ import logging
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -158,9 +158,7 @@ def leaf_paths(variables: dict[str, Any]) -> dict[int, str]:
     paths: dict[int, str] = {}
     seen: set[int] = set()
     # Values bound to a name directly are labelled by their assignment, not by a path.
-    queue: deque[tuple[Any, str]] = deque(
-        (value, name) for name, value in variables.items() if not isinstance(value, Value)
-    )
+    queue: deque[tuple[Any, str]] = deque((value, name) for name, value in variables.items() if _holds(value))
     while queue and len(seen) < MAX_PATH_OBJECTS:
         value, path = queue.popleft()
         if id(value) in seen:
@@ -169,13 +167,20 @@ def leaf_paths(variables: dict[str, Any]) -> dict[int, str]:
         if isinstance(value, Value):
             if not value._prev:
                 paths.setdefault(id(value), path)
-        elif isinstance(value, Instance):
-            queue.extend((item, f"{path}.{name}") for name, item in value.attrs.items())
-        elif isinstance(value, list | tuple):
-            queue.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+            continue
+        if isinstance(value, Instance):
+            items: Iterable[tuple[str, Any]] = ((f".{name}", item) for name, item in value.attrs.items())
         elif isinstance(value, dict):
-            queue.extend((item, f"{path}[{key!r}]") for key, item in value.items() if isinstance(key, str | int))
+            items = ((f"[{key!r}]", item) for key, item in value.items() if isinstance(key, str | int))
+        else:
+            items = ((f"[{index}]", item) for index, item in enumerate(value))
+        queue.extend((item, path + step) for step, item in items if _holds(item) or isinstance(item, Value))
     return paths
+
+
+def _holds(value: Any) -> bool:
+    """Whether a value can hold parameters: a program's object, a list, a tuple or a dict."""
+    return isinstance(value, Instance | list | tuple | dict)
 
 
 class Importer:

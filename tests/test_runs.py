@@ -1,0 +1,36 @@
+"""Recent runs are kept, bounded in number and in values, and errors are kept too."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import ProgramError
+from engine.limits import DEFAULT_LIMITS
+from engine.runs import RunCache
+
+
+def test_the_same_program_and_overrides_give_the_same_run() -> None:
+    cache = RunCache(max_runs=4, max_values=1_000)
+    first = cache.run("a = 2.0\nb = a * a", {}, DEFAULT_LIMITS)
+    assert cache.run("a = 2.0\nb = a * a", {}, DEFAULT_LIMITS) is first
+    assert cache.run("a = 2.0\nb = a * a", {"a": 3.0}, DEFAULT_LIMITS) is not first
+
+
+def test_the_oldest_runs_go_first_when_runs_or_values_run_over() -> None:
+    cache = RunCache(max_runs=2, max_values=10)
+    for number in range(3):
+        cache.run(f"a = {number}.0\nb = a * a", {}, DEFAULT_LIMITS)
+    assert len(cache.entries) == 2 and cache.values == 4
+    cache.run("x = Value(1.0)\n" + "x = x * 2\n" * 4, {}, DEFAULT_LIMITS)  # 9 values: the two before go
+    assert len(cache.entries) == 1 and cache.values == 9
+    cache.run("x = Value(1.0)\n" + "x = x * 2\n" * 10, {}, DEFAULT_LIMITS)  # 21 values: never kept
+    assert cache.values == 9
+
+
+def test_an_error_is_kept_so_a_long_failing_program_is_not_run_again() -> None:
+    cache = RunCache(max_runs=2, max_values=10)
+    with pytest.raises(ProgramError) as first:
+        cache.run("x = 1 / 0", {}, DEFAULT_LIMITS)
+    with pytest.raises(ProgramError) as second:
+        cache.run("x = 1 / 0", {}, DEFAULT_LIMITS)
+    assert first.value is second.value
