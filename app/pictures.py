@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 
 from engine.picture import (
+    RECYCLE_BYTES,
     DotPool,
     GraphvizMissing,
     PictureError,
@@ -32,7 +33,14 @@ class Pictures:
     """An LRU of layouts keyed by structure, in front of a pool of long-lived dot processes and its queue."""
 
     def __init__(
-        self, cache_size: int, concurrency: int, queue_depth: int, queue_wait: float, timeout: float, max_values: int
+        self,
+        cache_size: int,
+        concurrency: int,
+        queue_depth: int,
+        queue_wait: float,
+        timeout: float,
+        max_values: int,
+        recycle_bytes: int = RECYCLE_BYTES,
     ) -> None:
         self.cache: OrderedDict[tuple[object, ...], SvgTemplate | PictureError] = OrderedDict()
         self.cache_size = cache_size
@@ -40,7 +48,7 @@ class Pictures:
         self.max_values = max_values
         self.queue_depth = queue_depth
         self.queue_wait = queue_wait
-        self.pool = DotPool(concurrency)
+        self.pool = DotPool(concurrency, recycle_bytes)
         self.lock = threading.Lock()
         self.waiting = 0
         self.dot_runs = 0

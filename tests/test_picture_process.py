@@ -173,6 +173,18 @@ def test_a_missing_dot_says_so_and_one_installed_later_is_used(tmp_path: Path, m
     dot.close()
 
 
+def test_a_dot_is_replaced_once_it_has_read_its_share_of_dot_text() -> None:
+    dot = DotProcess(recycle_bytes=2 * len(SMALL))  # dot's memory grows with the text it reads
+    dot.render(SMALL, 10)
+    first = dot.pid
+    assert first is not None
+    dot.render(SMALL, 10)
+    assert dot.pid is None and gone(first)
+    dot.render(SMALL, 10)
+    assert dot.pid not in (None, first) and dot.starts == 2
+    dot.close()
+
+
 def test_close_kills_and_reaps_dot_and_later_drawings_fail(dot: DotProcess) -> None:
     dot.render(SMALL, 10)
     pid = dot.pid

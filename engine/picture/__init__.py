@@ -20,7 +20,7 @@ from engine.picture.layout import (
     render_template,
 )
 from engine.picture.pool import DotPool
-from engine.picture.process import DotProcess, find_dot, graphviz_version
+from engine.picture.process import RECYCLE_BYTES, DotProcess, find_dot, graphviz_version
 from engine.picture.template import SvgTemplate, fill_template, make_template
 from engine.picture.text import NUMBER_CELL, dot_size, dot_source, structure_key, with_graph_attributes
 
@@ -29,6 +29,7 @@ __all__ = [
     "FULL_EFFORT_TRY",
     "LOW_EFFORT",
     "NUMBER_CELL",
+    "RECYCLE_BYTES",
     "TRY_FULL_EFFORT_NODES",
     "DotPool",
     "DotProcess",

@@ -6,7 +6,7 @@ import atexit
 import queue
 import weakref
 
-from engine.picture.process import DotProcess
+from engine.picture.process import RECYCLE_BYTES, DotProcess
 
 _OPEN_POOLS: weakref.WeakSet[DotPool] = weakref.WeakSet()
 
@@ -14,8 +14,8 @@ _OPEN_POOLS: weakref.WeakSet[DotPool] = weakref.WeakSet()
 class DotPool:
     """Up to `size` dot processes, each started on first use and lent to one drawing at a time."""
 
-    def __init__(self, size: int) -> None:
-        self.processes = [DotProcess() for _ in range(max(1, size))]
+    def __init__(self, size: int, recycle_bytes: int = RECYCLE_BYTES) -> None:
+        self.processes = [DotProcess(recycle_bytes) for _ in range(max(1, size))]
         # Last in, first out: a lone drawer keeps reusing one warm process and the others never start.
         self.idle: queue.LifoQueue[DotProcess] = queue.LifoQueue()
         for process in reversed(self.processes):
