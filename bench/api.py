@@ -17,7 +17,15 @@ import graphviz
 
 from bench.client import Connection, percentile, running_server
 from engine.examples import EXAMPLES
-from engine.picture import layout
+from engine.picture import (
+    LOW_EFFORT,
+    TRY_FULL_EFFORT_NODES,
+    DotProcess,
+    dot_size,
+    dot_source,
+    layout,
+    with_graph_attributes,
+)
 from engine.steps import explore
 from engine.value import Value
 
@@ -192,15 +200,30 @@ async def single_requests(port: int) -> None:
     print(f"  repeat                       {median(repeats) * 1e3:7.1f} ms")
 
 
+def draw_times() -> None:
+    """Layouts with a new dot each (as before the pool) and with one long-lived dot, and that dot's time alone."""
+    print("Layout time, median: a new dot per graph / one long-lived dot / that dot alone (no DOT text, no template)")
+    dot = DotProcess()
+    graphs = [("lecture L", LECTURE_L, REPEATS), ("tanh neuron", NEURON, REPEATS), ("MLP loss example", MLP, 5)]
+    for title, source, repeats in [*graphs, ("random DAG", random_dag_source(DAG_VALUES), 5)]:
+        exploration = explore(source)
+        text = dot_source(exploration)
+        if dot_size(exploration) > TRY_FULL_EFFORT_NODES:
+            text = with_graph_attributes(text, LOW_EFFORT)  # as layout() draws it
+        times = [
+            median_time(lambda e=exploration: layout(e, timeout=60), repeats),
+            median_time(lambda e=exploration: layout(e, 60, dot.render), repeats),
+            median_time(lambda t=text: dot.render(t, 60), repeats),
+        ]
+        print(f"  {title:<18} {len(exploration.nodes):>4} values " + " / ".join(f"{t * 1e3:6.1f} ms" for t in times))
+    dot.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--single", action="store_true", help="only the one-request-at-a-time figures")
     single = parser.parse_args().single
-    print("Draw time (one dot run, median of 5)")
-    for title, source in [("MLP loss example", MLP), ("random DAG", random_dag_source(500))]:
-        exploration = explore(source)
-        seconds = median_time(lambda e=exploration: layout(e, timeout=60))
-        print(f"  {title:<18} {len(exploration.nodes):>4} values  {seconds * 1e3:7.0f} ms")
+    draw_times()
     for workers in (1, 2):
         with running_server(workers) as port:
             print(f"\n{workers} worker(s)")
