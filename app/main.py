@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -110,6 +111,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Backprop Explorer app under the given settings (the environment's by default)."""
     settings = settings or get_settings()
+    # A program running to its time limit holds the interpreter lock; a shorter switch interval lets the
+    # other requests of the same worker take it sooner (bench/isolation.py).
+    sys.setswitchinterval(settings.switch_interval)
     app = FastAPI(
         title="Backprop Explorer",
         version="0.1.0",

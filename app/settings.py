@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     draw_queue_wait: float = 4.0  # seconds a drawing may wait for a dot process before it gets 503
     draw_recycle_bytes: int = picture.RECYCLE_BYTES  # DOT text one dot process reads before it is replaced
     picture_cache_size: int = 512  # layouts kept, one per program structure
+    switch_interval: float = 0.001  # seconds a thread holds the interpreter lock while others wait (Python's is 0.005)
     run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again
     run_cache_values: int = 300_000  # values those runs may hold in all (about 600 bytes each)
     retry_after: int = 1  # seconds, in the Retry-After of a 503

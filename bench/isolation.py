@@ -28,10 +28,10 @@ HOSTILE_CLIENTS = 4
 
 
 async def keep_busy(port: int, source: str, stop: asyncio.Event, statuses: list[int]) -> None:
-    """Send the program again as soon as its answer comes, until stopped."""
+    """Send the program again as soon as its answer comes, until stopped; each time new, so that no cache serves it."""
     session = Session("127.0.0.1", port)
     while not stop.is_set():
-        status, _ = await session.request("POST", "/api/graph", {"source": source})
+        status, _ = await session.request("POST", "/api/graph", {"source": f"{source}# {len(statuses)}\n"})
         statuses.append(status)
     session.close()
 

@@ -6,7 +6,9 @@ iterated; `allocate` per item of a list, tuple, dict or string made; `made` per 
 
 from __future__ import annotations
 
+import os
 import random
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from engine.passes import PassRecorder
 from engine.value import Value
 
 CHECK_EVERY = 1_000  # steps between looks at the clock
+FOREGROUND_SECONDS = 0.05  # a run longer than this runs at the lowest CPU priority
 MAX_CHAIN = 4  # calls named in an error's message
 
 
@@ -73,7 +76,9 @@ class Runtime:
 
     def __init__(self, limits: Limits, overrides: dict[str, float] | None = None) -> None:
         self.limits = limits
-        self.deadline = time.monotonic() + limits.max_seconds
+        self.started = time.monotonic()
+        self.deadline = self.started + limits.max_seconds
+        self.background = False
         self.steps = 0
         self.check_at = CHECK_EVERY
         self.items = 0
@@ -131,8 +136,12 @@ class Runtime:
         """Look at the step count and the clock."""
         if self.steps > self.limits.max_steps:
             raise self.error("limit", f"the program ran more than {self.limits.max_steps:,} steps; is a loop endless?")
-        if time.monotonic() > self.deadline:
+        now = time.monotonic()
+        if now > self.deadline:
             raise self.error("limit", f"the program ran longer than {self.limits.max_seconds:g} s")
+        if not self.background and now > self.started + FOREGROUND_SECONDS:
+            self.background = True  # a long run gives way to short ones: its own thread at the lowest priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         self.check_at = self.steps + CHECK_EVERY
 
     def allocate(self, items: int) -> None:
