@@ -6,6 +6,7 @@ iterated; `allocate` per item of a list, tuple, dict or string made; `made` per 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import threading
@@ -22,7 +23,8 @@ from engine.passes import PassRecorder
 from engine.value import Value
 
 CHECK_EVERY = 1_000  # steps between looks at the clock
-FOREGROUND_SECONDS = 0.05  # a run longer than this runs at the lowest CPU priority
+FOREGROUND_SECONDS = 0.05  # a run longer than this runs at a lower CPU priority
+BACKGROUND_NICENESS = 10  # that priority: about a tenth of the CPU of a busy thread at the normal one
 MAX_CHAIN = 4  # calls named in an error's message
 
 
@@ -140,8 +142,9 @@ class Runtime:
         if now > self.deadline:
             raise self.error("limit", f"the program ran longer than {self.limits.max_seconds:g} s")
         if not self.background and now > self.started + FOREGROUND_SECONDS:
-            self.background = True  # a long run gives way to short ones: its own thread at the lowest priority
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            self.background = True  # a long run gives way to short ones: its own thread at a lower priority
+            with contextlib.suppress(OSError):  # where the system forbids it, the run keeps its priority
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
         self.check_at = self.steps + CHECK_EVERY
 
     def allocate(self, items: int) -> None:
