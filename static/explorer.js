@@ -1,12 +1,15 @@
-// The explorer page: editor, run, timeline, nudge, sharing. Talks to the JSON API only.
+// The explorer page: editor, run, timeline, nudge, quiz, sharing. Talks to the JSON API only.
 
-import { clearError, markSpot, showError, syncBackdrop } from "./editor.js";
+import { callApi, readExamples } from "./api.js";
+import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
 import { GraphView } from "./graph.js";
+import { Quiz } from "./quiz.js";
 import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
-const MAX_RETRIES = 3; // for 503 answers, each after the server's Retry-After
+const PRESENT_TEXT_SCALE = 1.5; // presenter mode's type against the page's
+const TIMELINE_CONTROLS = ["to-start", "step-back", "step-forward", "to-end", "play", "position"];
 
 const page = {
   source: "", // the program of the graph shown
@@ -15,26 +18,12 @@ const page = {
   position: 0,
   numeric: false,
   timer: null,
+  examples: [],
 };
 
 const view = new GraphView($("graph"), selectNode);
-
-async function callApi(path, body, attempt = 0) {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (response.status === 503 && attempt < MAX_RETRIES) {
-    const wait = Number(response.headers.get("retry-after") ?? "1");
-    setStatus(`The server is busy; trying again in ${wait} s…`);
-    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-    return callApi(path, body, attempt + 1);
-  }
-  const payload = await response.json().catch(() => ({ error: { message: `the server answered ${response.status}` } }));
-  if (!response.ok) throw payload.error ?? { message: `the server answered ${response.status}` };
-  return payload;
-}
+const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
+const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -42,29 +31,79 @@ function setStatus(text) {
 
 // -- running a program
 
-async function run({ source = $("source").value, position = null, keepOverrides = false } = {}) {
-  const overrides = keepOverrides || source === page.source ? page.overrides : {};
+async function run({ source = editor.getValue(), position = null, keepOverrides = false } = {}) {
+  const sameProgram = keepOverrides || source === page.source;
+  const overrides = sameProgram ? page.overrides : {};
+  const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
   setStatus("Running…");
   try {
-    const graph = await callApi("/api/graph", { source, overrides, numeric_check: page.numeric });
+    const graph = await callApi("api/graph", { source, overrides, numeric_check: numeric }, setStatus);
+    if (!sameProgram) forgetProgram(source);
     page.source = source;
     page.overrides = overrides;
-    clearError();
+    clearError(editor);
     showGraph(graph, position);
     setStatus("");
   } catch (error) {
-    showError(error);
+    showError(editor, error);
+    if (page.timeline && source !== page.source) {
+      $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
+    }
     setStatus("");
+  }
+}
+
+// Everything shown about the last program goes when another one runs.
+function forgetProgram(source) {
+  page.numeric = false;
+  $("numeric-check").checked = false;
+  $("nudge-result").textContent = "";
+  $("node-details").hidden = true;
+  $("node-details").replaceChildren();
+  quiz.reset();
+  const example = page.examples.find((candidate) => candidate.id === $("preset").value);
+  if (example && example.source !== source) {
+    $("preset").value = ""; // the program is no longer the example named
+    $("example-note").textContent = "";
   }
 }
 
 function showGraph(graph, position = null, keepPicture = false) {
   page.timeline = buildTimeline(graph);
   if (!keepPicture) view.show(graph.svg, page.timeline);
+  quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
   $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";
+  const empty = !hasGraph();
+  $("graph-empty").hidden = !empty;
+  $("zoom").hidden = empty;
+  $("nudge").disabled = empty;
+  $("download-svg").disabled = !graph.svg;
+  $("graph-empty").textContent = empty ? emptyMessage(graph) : "";
   renderLeaves();
   goTo(position ?? page.timeline.forwardEnd);
+}
+
+function hasGraph() {
+  return page.timeline !== null && page.timeline.graph.output !== null && page.timeline.graph.output !== undefined;
+}
+
+// A program that makes no Value (only prints, say) has no graph: say so, with the engine's notes.
+function emptyMessage(graph) {
+  const notes = (graph.notes ?? []).map((note) => note.message);
+  return ["No graph: this program makes no Value.", ...notes].join(" ");
+}
+
+function showNoGraph() {
+  $("phase").textContent = "no graph";
+  $("narration").replaceChildren();
+  $("output-value").textContent = "";
+  delete $("output-value").dataset.value;
+  $("position").max = "0";
+  $("position").value = "0";
+  for (const id of TIMELINE_CONTROLS) $(id).disabled = true;
+  stopPlaying();
+  saveToUrl();
 }
 
 // -- the timeline
@@ -72,6 +111,12 @@ function showGraph(graph, position = null, keepPicture = false) {
 function goTo(position) {
   const timeline = page.timeline;
   if (!timeline) return;
+  if (quiz.pending) quiz.cancel();
+  if (!hasGraph()) {
+    page.position = 0;
+    showNoGraph();
+    return;
+  }
   page.position = Math.max(0, Math.min(position, timeline.last));
   const state = stateAt(timeline, page.position);
   view.apply(state);
@@ -89,13 +134,26 @@ function goTo(position) {
   $("to-start").disabled = page.position === 0;
   $("step-forward").disabled = page.position === timeline.last;
   $("to-end").disabled = page.position === timeline.last;
+  $("play").disabled = false;
+  $("position").disabled = false;
   if (page.position === timeline.last) stopPlaying();
   if (state.step.node) selectNode(state.step.node); // the step's node, for keyboard and screen-reader users
   saveToUrl();
 }
 
 function step(delta) {
+  if (delta === 1 && hasGraph() && quiz.intercepts(page.timeline, page.position + 1)) {
+    stopPlaying(); // a question waits for its answer
+    return;
+  }
   goTo(page.position + delta);
+}
+
+// A quiz question: the state before the step at `position`, its node current, the asked node marked.
+function showQuestion(position, asked) {
+  const timeline = page.timeline;
+  const state = stateAt(timeline, position - 1);
+  view.apply({ ...state, step: timeline.steps[position], deposits: [] }, asked);
 }
 
 function togglePlay() {
@@ -103,7 +161,7 @@ function togglePlay() {
     stopPlaying();
     return;
   }
-  if (!page.timeline) return;
+  if (!hasGraph()) return;
   if (page.position === page.timeline.last) goTo(0);
   const perSecond = Number($("speed").value);
   page.timer = setInterval(() => step(1), 1000 / perSecond);
@@ -134,8 +192,10 @@ function renderLeaves() {
       const box = Object.assign(document.createElement("input"), { type: "checkbox", value: node.id });
       box.checked = fresh || checked.has(node.id);
       box.setAttribute("aria-label", `nudge ${node.label || node.name}`);
-      const cells = [node.label || node.name, formatNumber(node.data), formatNumber(node.grad)];
-      cells.push(node.numeric_grad === null ? "—" : formatNumber(node.numeric_grad));
+      // In a quiz the grads are the answers: they stay hidden here.
+      const grad = quiz.on ? "?" : formatNumber(node.grad);
+      const numeric = node.numeric_grad === null ? "—" : quiz.on ? "?" : formatNumber(node.numeric_grad);
+      const cells = [node.label || node.name, formatNumber(node.data), grad, numeric];
       const first = document.createElement("td");
       first.append(box);
       row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
@@ -147,17 +207,14 @@ function renderLeaves() {
 
 async function nudge() {
   if (!page.timeline) return;
+  if (!hasGraph()) return;
   const names = [...$("leaves").querySelectorAll("tbody input:checked")].map((box) => box.value);
   const stepSize = Number($("nudge-step").value);
   try {
-    const result = await callApi("/api/nudge", {
-      source: page.source,
-      overrides: page.overrides,
-      step: stepSize,
-      names,
-    });
+    const request = { source: page.source, overrides: page.overrides, step: stepSize, names };
+    const result = await callApi("api/nudge", request, setStatus);
     page.overrides = result.overrides;
-    clearError();
+    clearError(editor);
     const output = page.timeline.nodes.get(page.timeline.graph.output);
     const name = output.label || output.name || "output";
     $("nudge-result").textContent =
@@ -165,7 +222,7 @@ async function nudge() {
       `(first-order prediction ${formatNumber(result.predicted)})`;
     showGraph(result.graph, null, true);
   } catch (error) {
-    showError(error);
+    showError(editor, error);
   }
 }
 
@@ -202,13 +259,15 @@ function saveToUrl() {
   const params = new URLSearchParams({ src: page.source, pos: String(page.position) });
   if (Object.keys(page.overrides).length) params.set("ov", JSON.stringify(page.overrides));
   if ($("nudge-step").value !== "0.01") params.set("step", $("nudge-step").value);
+  if (quiz.on) params.set("quiz", "1");
   history.replaceState(null, "", `#${params}`);
 }
 
 async function loadFromUrl() {
   const params = new URLSearchParams(location.hash.slice(1));
   if (!params.has("src")) return false;
-  $("source").value = params.get("src");
+  editor.setValue(params.get("src"));
+  quiz.setOn(params.get("quiz") === "1");
   try {
     page.overrides = JSON.parse(params.get("ov") ?? "{}");
   } catch {
@@ -223,7 +282,8 @@ async function loadFromUrl() {
 // -- examples, present mode, download
 
 async function loadExamples() {
-  const examples = await (await fetch("/api/examples")).json();
+  const examples = await readExamples();
+  page.examples = examples;
   const select = $("preset");
   for (const example of examples) {
     select.append(Object.assign(document.createElement("option"), { value: example.id, textContent: example.title }));
@@ -231,7 +291,7 @@ async function loadExamples() {
   select.addEventListener("change", () => {
     const example = examples.find((candidate) => candidate.id === select.value);
     if (!example) return;
-    $("source").value = example.source;
+    editor.setValue(example.source);
     $("example-note").textContent = example.note;
     run();
   });
@@ -251,13 +311,13 @@ function downloadSvg() {
 function togglePresent() {
   const on = document.body.classList.toggle("present");
   $("present").setAttribute("aria-pressed", String(on));
-  view.fit();
+  view.setTextScale(on ? PRESENT_TEXT_SCALE : 1);
 }
 
 // -- wiring
 
 function onKey(event) {
-  if (event.target instanceof Element && event.target.closest("textarea, input, select")) return;
+  if (event.target instanceof Element && event.target.closest("textarea, input, select, .cm-editor")) return;
   const actions = {
     ArrowRight: () => step(1),
     ArrowLeft: () => step(-1),
@@ -276,14 +336,6 @@ function onKey(event) {
 
 async function main() {
   $("run").addEventListener("click", () => run());
-  $("source").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      run();
-    }
-  });
-  $("source").addEventListener("scroll", syncBackdrop);
-  $("source").addEventListener("input", () => markSpot(null, null));
   $("step-back").addEventListener("click", () => step(-1));
   $("step-forward").addEventListener("click", () => step(1));
   $("to-start").addEventListener("click", () => goTo(0));
@@ -304,14 +356,20 @@ async function main() {
   $("zoom-out").addEventListener("click", () => view.zoom(1.25));
   $("present").addEventListener("click", togglePresent);
   $("download-svg").addEventListener("click", downloadSvg);
+  $("quiz").addEventListener("change", () => {
+    if (page.timeline) renderLeaves();
+    saveToUrl();
+  });
   document.addEventListener("keydown", onKey);
   const examples = await loadExamples();
   if (!(await loadFromUrl())) {
     const first = examples.find((example) => example.id === "lecture-L") ?? examples[0];
-    $("preset").value = first.id;
-    $("source").value = first.source;
-    $("example-note").textContent = first.note;
-    await run();
+    if (first) {
+      $("preset").value = first.id;
+      editor.setValue(first.source);
+      $("example-note").textContent = first.note;
+      await run();
+    }
   }
   document.body.dataset.ready = "true";
 }

@@ -1,30 +1,38 @@
-// The inline SVG: texts and classes changed in place for a timeline state, plus pan, zoom and fit.
+// The inline SVG: texts and classes changed in place for a timeline state, plus pan, zoom and a
+// first view in which the numbers can be read.
 
 import { formatNumber } from "./format.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+const MIN_TEXT_PX = 10; // fit the whole graph only while its texts stay at least this high on screen
+const READABLE_TEXT_PX = 12; // otherwise show the graph at this text height
+const MARGIN = 0.97; // of the box, left around a fitted graph
+const EDGE_PX = 16; // around the picture when it is larger than the box
+const MAX_TEXT_PX = 100; // the closest zoom
 
 export class GraphView {
   constructor(container, onSelect) {
     this.container = container;
     this.onSelect = onSelect;
     this.svg = null;
+    this.textScale = 1; // presenter mode's larger type
     this.elements = new Map(); // id -> {group, data, grad, op, opEdge, edges: [...]}
-    this.shown = new Map(); // element -> last text / class, to touch the DOM only on change
+    this.shown = new Map(); // element -> last text, to touch the DOM only on change
+    this.boxes = new Map(); // id -> the node's box in picture units (the layout never changes)
     container.addEventListener("click", (event) => {
       const group = event.target.closest?.('g.node[id^="node-"]');
       if (group && !this.dragged) this.onSelect(group.id.slice(5));
     });
     this.installPanZoom();
-    // A pixel-sized SVG is laid out only when the box resizes; at 100% Chromium lays all of it out
-    // again whenever anything on the page changes (30 ms for 700 nodes).
     new ResizeObserver(() => this.fitBox()).observe(container);
   }
 
   fitBox() {
+    this.width = this.container.clientWidth;
+    this.height = this.container.clientHeight;
     if (!this.svg) return;
-    this.svg.style.width = `${this.container.clientWidth}px`;
-    this.svg.style.height = `${this.container.clientHeight}px`;
+    if (this.atHome) this.goHome();
+    else this.render();
   }
 
   // Put a new picture in place; the timeline's graph names its elements.
@@ -32,7 +40,12 @@ export class GraphView {
     this.container.querySelector("svg")?.remove();
     this.elements.clear();
     this.shown.clear();
+    this.boxes.clear();
     this.svg = null;
+    this.center = null;
+    this.drawnUnit = null;
+    this.atHome = false;
+    this.output = timeline.graph.output;
     if (!svgText) return;
     const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml").documentElement;
     this.svg = document.importNode(parsed, true);
@@ -42,10 +55,9 @@ export class GraphView {
     this.svg.removeAttribute("width");
     this.svg.removeAttribute("height");
     this.container.prepend(this.svg);
-    this.fitBox();
     this.deposits = document.createElementNS(SVG_NS, "g");
     this.deposits.setAttribute("class", "deposits");
-    this.svg.querySelector("g.graph").append(this.deposits);
+    (this.svg.querySelector("g.graph") ?? this.svg).append(this.deposits);
     const byId = (id) => this.svg.getElementById(id);
     for (const node of timeline.graph.nodes) {
       this.elements.set(node.id, {
@@ -57,7 +69,107 @@ export class GraphView {
         edges: timeline.operands.get(node.id).map((source, k) => byId(`edge-${source}-${node.id}-${k}`)),
       });
     }
-    this.fit();
+    this.fitBox();
+    this.place(this.home[0] + this.home[2] / 2, this.home[1] + this.home[3] / 2, 1); // texts at full size
+    this.textUnits = this.measureText();
+    this.goHome();
+  }
+
+  // The height of a data text in picture units, measured once at one unit per pixel (on screen
+  // a text's box is rounded to whole pixels): the layout never changes.
+  measureText() {
+    const sample = this.svg.querySelector('text[id^="data-"]') ?? this.svg.querySelector("text");
+    return sample ? this.toPicture(sample.getBoundingClientRect()).height : 0;
+  }
+
+  // A rectangle on screen in the picture's own units (those of its viewBox).
+  toPicture(rect) {
+    const matrix = this.svg.getScreenCTM()?.inverse();
+    if (!matrix || rect.width + rect.height === 0) return null;
+    const a = new DOMPoint(rect.left, rect.top).matrixTransform(matrix);
+    const b = new DOMPoint(rect.right, rect.bottom).matrixTransform(matrix);
+    return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
+  }
+
+  boxOf(id) {
+    if (!this.boxes.has(id)) {
+      const group = this.elements.get(id)?.group;
+      this.boxes.set(id, group ? this.toPicture(group.getBoundingClientRect()) : null);
+    }
+    return this.boxes.get(id);
+  }
+
+  // The first view: the whole graph while its text stays readable, else a readable scale
+  // centred on the output (kept inside the picture).
+  goHome() {
+    if (!this.svg || !this.width || !this.height) return;
+    const [x, y, width, height] = this.home;
+    const fitUnit = this.fitUnit();
+    const minimum = MIN_TEXT_PX * this.textScale;
+    this.atHome = true;
+    if (!this.textUnits || this.textUnits / fitUnit >= minimum) {
+      this.place(x + width / 2, y + height / 2, fitUnit);
+      return;
+    }
+    this.unit = this.textUnits / (READABLE_TEXT_PX * this.textScale);
+    const box = this.boxOf(this.output);
+    this.center = box ? [box.x + box.width / 2, box.y + box.height / 2] : [x + width, y + height / 2];
+    this.place(...this.clamped(this.center), this.unit);
+  }
+
+  // A centre moved as little as needed to keep the view inside the picture (and a small margin).
+  clamped([cx, cy]) {
+    const pad = EDGE_PX * this.unit;
+    const [x, y, width, height] = [this.home[0] - pad, this.home[1] - pad, this.home[2] + 2 * pad, this.home[3] + 2 * pad];
+    const clamp = (value, low, size, span) =>
+      span >= size ? low + size / 2 : Math.max(low + span / 2, Math.min(low + size - span / 2, value));
+    return [clamp(cx, x, width, this.width * this.unit), clamp(cy, y, height, this.height * this.unit)];
+  }
+
+  // Presenter mode: the same rule at a larger type.
+  setTextScale(scale) {
+    this.textScale = scale;
+    this.fitBox();
+    this.goHome();
+  }
+
+  // Picture units per pixel that show the whole picture.
+  fitUnit() {
+    return Math.max(this.home[2] / this.width, this.home[3] / this.height) / MARGIN;
+  }
+
+  place(cx, cy, unit) {
+    this.center = [cx, cy];
+    this.unit = unit;
+    this.render();
+  }
+
+  // The SVG keeps its viewBox and is sized for the scale, then moved by a CSS transform: a pan is
+  // then only composited, where a new viewBox would lay out every text again (50 ms for 700 nodes).
+  render() {
+    if (!this.svg || !this.center) return;
+    const [x, y, width, height] = this.home;
+    if (this.drawnUnit !== this.unit) {
+      this.svg.style.width = `${width / this.unit}px`;
+      this.svg.style.height = `${height / this.unit}px`;
+      this.drawnUnit = this.unit;
+    }
+    const left = this.width / 2 - (this.center[0] - x) / this.unit;
+    const top = this.height / 2 - (this.center[1] - y) / this.unit;
+    this.svg.style.transform = `translate(${left}px, ${top}px)`;
+  }
+
+  // Pan to a node that is not wholly in view, so that stepping never leaves the screen.
+  follow(id) {
+    const box = this.boxOf(id);
+    if (!box || !this.center) return;
+    const [w, h] = [this.width * this.unit, this.height * this.unit];
+    const [left, top] = [this.center[0] - w / 2, this.center[1] - h / 2];
+    const inside =
+      box.x >= left && box.y >= top && box.x + box.width <= left + w && box.y + box.height <= top + h;
+    if (inside) return;
+    this.atHome = false;
+    this.place(...this.clamped([box.x + box.width / 2, box.y + box.height / 2]), this.unit);
   }
 
   setText(element, text) {
@@ -72,9 +184,11 @@ export class GraphView {
   }
 
   // Show a timeline state: numbers known so far, the current step highlighted, the rest dimmed.
-  apply(state) {
+  // `asking` names the node whose grad a quiz question asks for.
+  apply(state, asking = null) {
     if (!this.svg) return;
     const { step } = state;
+    if (step.node) this.follow(step.node); // first, while the layout is still clean
     for (const [id, parts] of this.elements) {
       const data = state.data.get(id);
       const grad = state.grad.get(id);
@@ -87,6 +201,7 @@ export class GraphView {
         this.setClass(element, "current", current);
         this.setClass(element, "backward", current && step.kind === "backward");
       }
+      this.setClass(parts.group, "asked", asking === id);
     }
     this.showDeposits(state);
   }
@@ -108,21 +223,24 @@ export class GraphView {
     }
   }
 
-  // Pan and zoom move the viewBox; the layout itself never changes.
-  setView([x, y, width, height]) {
-    this.view = [x, y, width, height];
-    this.svg?.setAttribute("viewBox", `${x} ${y} ${width} ${height}`);
-  }
-
+  // Fit: the whole picture, however small its text.
   fit() {
-    if (this.home) this.setView(this.home);
+    if (!this.svg || !this.width) return;
+    const [x, y, width, height] = this.home;
+    this.atHome = false;
+    this.place(x + width / 2, y + height / 2, this.fitUnit());
   }
 
-  zoom(factor, cx = 0.5, cy = 0.5) {
-    if (!this.svg) return;
-    const [x, y, width, height] = this.view;
-    const [w, h] = [width * factor, height * factor];
-    this.setView([x + (width - w) * cx, y + (height - h) * cy, w, h]);
+  // Zoom by `factor` (above 1 shows more) about a point given as fractions of the box, between
+  // a quarter of the fitted size and texts 100 px high.
+  zoom(factor, fx = 0.5, fy = 0.5) {
+    if (!this.svg || !this.center) return;
+    const smallest = this.textUnits ? this.textUnits / MAX_TEXT_PX : 0;
+    factor = Math.max(smallest, Math.min(this.fitUnit() * 4, this.unit * factor)) / this.unit;
+    const [w, h] = [this.width * this.unit, this.height * this.unit];
+    const point = [this.center[0] + (fx - 0.5) * w, this.center[1] + (fy - 0.5) * h];
+    this.atHome = false;
+    this.place(point[0] + (this.center[0] - point[0]) * factor, point[1] + (this.center[1] - point[1]) * factor, this.unit * factor);
   }
 
   installPanZoom() {
@@ -140,18 +258,17 @@ export class GraphView {
     let start = null;
     box.addEventListener("pointerdown", (event) => {
       if (!this.svg || event.button !== 0) return;
-      start = { x: event.clientX, y: event.clientY, view: this.view };
+      start = { x: event.clientX, y: event.clientY, center: this.center };
       this.dragged = false;
     });
     box.addEventListener("pointermove", (event) => {
       if (!start) return;
-      const rect = box.getBoundingClientRect();
-      const scale = Math.max(start.view[2] / rect.width, start.view[3] / rect.height);
       const [dx, dy] = [event.clientX - start.x, event.clientY - start.y];
       if (Math.abs(dx) + Math.abs(dy) > 3) this.dragged = true;
       if (this.dragged) {
         box.setPointerCapture?.(event.pointerId);
-        this.setView([start.view[0] - dx * scale, start.view[1] - dy * scale, start.view[2], start.view[3]]);
+        this.atHome = false;
+        this.place(start.center[0] - dx * this.unit, start.center[1] - dy * this.unit, this.unit);
       }
     });
     const end = () => {
@@ -168,6 +285,7 @@ export class GraphView {
     const copy = this.svg.cloneNode(true);
     copy.setAttribute("xmlns", SVG_NS);
     copy.setAttribute("viewBox", this.home.join(" "));
+    copy.removeAttribute("style");
     const style = document.createElementNS(SVG_NS, "style");
     style.textContent = SVG_STYLE;
     copy.prepend(style);

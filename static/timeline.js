@@ -49,9 +49,18 @@ export function stateAt(timeline, position) {
   return { data, grad, step: steps[position], deposits, computed };
 }
 
-function nameOf(timeline, id) {
+const PLAIN_NAME = /^[\p{L}\p{N}_.[\]]+$/u; // a name, a path like n.w[2], or a number
+
+function rawName(timeline, id) {
   const node = timeline.nodes.get(id);
   return node.label || node.name || id;
+}
+
+// A name to write before `.grad` or an operator: a label with operators or spaces in parentheses,
+// so that `(x1*w1 + x2*w2).grad` cannot be read as `x1*w1 + x2*(w2.grad)`.
+function nameOf(timeline, id) {
+  const name = rawName(timeline, id);
+  return PLAIN_NAME.test(name) ? name : `(${name})`;
 }
 
 function describe(timeline, id) {
@@ -59,7 +68,7 @@ function describe(timeline, id) {
   const [a, b] = timeline.operands.get(id).map((operand) => nameOf(timeline, operand));
   if (node.op === "+" || node.op === "*") return `${a} ${node.op} ${b}`;
   if (node.op.startsWith("**")) return `${a}${node.op}`;
-  return `${node.op === "ReLU" ? "relu" : node.op}(${a})`;
+  return `${node.op === "ReLU" ? "relu" : node.op}(${rawName(timeline, timeline.operands.get(id)[0])})`;
 }
 
 function arithmetic(timeline, id) {
@@ -114,8 +123,14 @@ export function narrate(timeline, position) {
   if (step.deposits.length === 0) {
     return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];
   }
+  return depositLines(timeline, step, state.deposits);
+}
+
+// The chain-rule arithmetic of a backward step's deposits (all of them, or those into one node).
+export function depositLines(timeline, step, deposits) {
+  const name = nameOf(timeline, step.node);
   const lines = [];
-  for (const deposit of state.deposits) {
+  for (const deposit of deposits) {
     const to = nameOf(timeline, deposit.to);
     const local = localDerivative(timeline, step.node, deposit.k);
     lines.push(
@@ -123,9 +138,27 @@ export function narrate(timeline, position) {
     );
     if (deposit.accumulates) {
       lines.push(
-        `${to}.grad = ${f(deposit.before)} + ${f(deposit.amount)} = ${f(deposit.after)} (a second deposit: ${to} is used more than once, so its grads add up)`,
+        `${to}.grad = ${f(deposit.before)} + ${f(deposit.amount)} = ${f(deposit.after)} (a second deposit: ${rawName(timeline, deposit.to)} is used more than once, so its grads add up)`,
       );
     }
   }
   return lines;
+}
+
+// What a quiz asks before a backward step is shown: for each node the step deposits into, in
+// order, its grad after the step, with the arithmetic that gives it.
+export function questionsAt(timeline, position) {
+  const { step, deposits } = stateAt(timeline, position);
+  if (step.kind !== "backward" || deposits.length === 0) return [];
+  const targets = [...new Set(deposits.map((deposit) => deposit.to))];
+  return targets.map((id) => {
+    const into = deposits.filter((deposit) => deposit.to === id);
+    return {
+      node: id,
+      name: nameOf(timeline, id),
+      before: into[0].before,
+      answer: into.at(-1).after,
+      lines: depositLines(timeline, step, into),
+    };
+  });
 }

@@ -12,45 +12,20 @@ from engine.examples import EXAMPLES
 from engine.steps import explore
 from engine.value import format_number
 from tests.browser.conftest import screenshot
+from tests.browser.helpers import (
+    Page,
+    in_view,
+    node_id,
+    open_page,
+    program_text,
+    run_program,
+    svg_text,
+    text,
+    tid,
+    view_of,
+)
 
 pytestmark = pytest.mark.browser
-Page = Any
-
-
-def tid(name: str) -> str:
-    return f'[data-testid="{name}"]'
-
-
-def open_page(page: Page, hash_: str = "") -> None:
-    page.goto(page.base_url + "/" + hash_)
-    page.wait_for_selector("body[data-ready=true]")
-
-
-def run_program(page: Page, source: str) -> None:
-    page.fill(tid("source"), source)
-    page.click(tid("run"))
-    page.wait_for_function("document.querySelector('[data-testid=status]').textContent === ''")
-
-
-def text(page: Page, selector: str) -> str:
-    return str(page.text_content(selector)).strip()
-
-
-def svg_text(page: Page, element_id: str) -> str:
-    return str(
-        page.eval_on_selector("[data-testid=graph] svg", f"svg => svg.getElementById('{element_id}').textContent")
-    )
-
-
-def node_id(page: Page, label: str) -> str:
-    """The id of the node with this label, read from the picture."""
-    return str(
-        page.evaluate(
-            """label => [...document.querySelectorAll('g.node[id^="node-"]')]
-                .find(g => g.querySelector('text').textContent === label).id.slice(5)""",
-            label,
-        )
-    )
 
 
 def test_the_page_opens_on_the_lecture_graph_at_the_end_of_the_forward_pass(page: Page) -> None:
@@ -79,7 +54,8 @@ def test_every_example_runs_from_the_preset_list(page: Page, example: Any) -> No
 def test_stepping_shows_data_then_grads_in_place(page: Page) -> None:
     open_page(page)
     a, e = node_id(page, "a"), node_id(page, "e")
-    box = page.locator(f"#node-{a} polygon >> nth=0").bounding_box()
+    page.evaluate("id => { window.shape = document.querySelector(`#node-${id} polygon`); }", a)
+    place = page.evaluate("() => JSON.stringify(window.shape.getBBox())")
     page.click(tid("to-start"))
     assert text(page, tid("phase")) == "start 0 / 7"
     assert svg_text(page, f"data-{a}") == "data 2.0000"
@@ -100,7 +76,9 @@ def test_stepping_shows_data_then_grads_in_place(page: Page) -> None:
     page.click(tid("step-back"))
     assert svg_text(page, f"grad-{a}") == "grad 0.0000"
     assert svg_text(page, f"grad-{e}") == "grad -2.0000"
-    assert page.locator(f"#node-{a} polygon >> nth=0").bounding_box() == box  # the layout never moves
+    # the layout never moves: the same element, at the same place in the picture (the view may pan)
+    assert page.evaluate("id => document.querySelector(`#node-${id} polygon`) === window.shape", a)
+    assert page.evaluate("() => JSON.stringify(window.shape.getBBox())") == place
 
 
 def test_the_backward_seed_and_a_plus_step_are_narrated(page: Page) -> None:
@@ -139,11 +117,9 @@ def test_a_second_deposit_shows_the_accumulation(page: Page) -> None:
 def test_an_error_names_its_place_marks_the_editor_and_keeps_the_last_graph(page: Page) -> None:
     open_page(page)
     run_program(page, "a = 2.0\nb = q * a")
-    assert text(page, tid("error")) == (
-        "name error (line 2, column 5): name 'q' is not defined; assign it first (e.g. q = 1.0)"
-    )
+    assert text(page, tid("error")).startswith("name error (line 2, column 5): name 'q' is not defined")
     assert page.get_attribute(tid("source"), "aria-invalid") == "true"
-    assert page.text_content("#backdrop mark") == "q"
+    assert page.locator(".cm-lintRange-error").all_text_contents() == ["q"]
     assert page.locator(f"{tid('graph')} svg").count() == 1
     assert text(page, tid("output-value")) == "-8.0000"
     screenshot(page, "07-error")
@@ -223,6 +199,11 @@ def test_keys_walk_the_timeline_and_ctrl_enter_runs(page: Page) -> None:
     page.fill(tid("source"), "x = 3.0\ny = x * x")
     page.keyboard.press("Control+Enter")
     page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '9.0000'")
+    page.keyboard.press("ArrowRight")  # in the editor, keys move the cursor, not the timeline
+    assert text(page, tid("phase")) == "forward 2 / 2"
+    page.fill(tid("source"), "x = 4.0\ny = x * x")
+    page.keyboard.press("Meta+Enter")  # Cmd+Enter on a Mac
+    page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '16.0000'")
 
 
 def test_space_plays_and_pauses(page: Page) -> None:
@@ -242,6 +223,7 @@ def test_space_plays_and_pauses(page: Page) -> None:
 
 def test_clicking_a_node_shows_its_numbers_and_source_line(page: Page) -> None:
     open_page(page)
+    page.click(tid("fit"))  # the whole graph, e included
     page.click(f"#node-{node_id(page, 'e')} text >> nth=0")
     details = text(page, tid("node-details"))
     assert "data-6.0000" in details.replace(" ", "").replace("\n", "") or "-6.0000" in details
@@ -250,13 +232,18 @@ def test_clicking_a_node_shows_its_numbers_and_source_line(page: Page) -> None:
 
 def test_zoom_and_fit_change_only_the_view(page: Page) -> None:
     open_page(page)
-    home = page.get_attribute(f"{tid('graph')} svg", "viewBox")
+    a = node_id(page, "a")
+    box = page.locator(f"#node-{a} polygon >> nth=0").bounding_box()
+    home = view_of(page)
     page.click(tid("zoom-in"))
-    assert page.get_attribute(f"{tid('graph')} svg", "viewBox") != home
+    assert view_of(page) != home
     page.mouse.move(900, 500)
     page.mouse.wheel(0, 300)
     page.click(tid("fit"))
-    assert page.get_attribute(f"{tid('graph')} svg", "viewBox") == home
+    ids = page.eval_on_selector_all('[data-testid=graph] g.node[id^="node-"]', "groups => groups.map(g => g.id)")
+    assert all(in_view(page, element_id) for element_id in ids)  # Fit shows the whole graph
+    assert page.locator(f"#node-{a} polygon >> nth=0").bounding_box() != box
+    assert program_text(page).startswith("a = Value(2.0")
 
 
 def test_present_mode_hides_the_editor(page: Page) -> None:
@@ -291,7 +278,7 @@ NUMBERS = [0.03125, -0.03125, 2.65625, -0.00005, 1e-9, -1e-9, 0.0, -0.0, 123456.
 
 def test_the_page_formats_numbers_exactly_as_the_picture(page: Page) -> None:
     open_page(page)
-    formatted = page.evaluate("numbers => import('/static/format.js').then(m => numbers.map(m.formatNumber))", NUMBERS)
+    formatted = page.evaluate("numbers => import('./static/format.js').then(m => numbers.map(m.formatNumber))", NUMBERS)
     assert formatted == [format_number(x) for x in NUMBERS]
 
 

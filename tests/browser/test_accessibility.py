@@ -1,0 +1,26 @@
+"""axe-core on the page in its main states: no serious or critical violations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import Page, open_page, run_program, serious_violations, tid
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_page_has_no_serious_accessibility_violations_in_its_main_states(page: Page) -> None:
+    open_page(page)
+    assert serious_violations(page) == [], "a graph"
+    run_program(page, "a = 2.0\nb = q * a")
+    assert serious_violations(page) == [], "an error"
+    page.select_option(tid("preset"), "lecture-L")
+    page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '-8.0000'")
+    page.check(tid("quiz"))
+    page.click(tid("step-forward"))
+    page.click(tid("step-forward"))
+    page.fill(tid("quiz-answer"), "3")
+    page.press(tid("quiz-answer"), "Enter")
+    assert serious_violations(page) == [], "a quiz question"
+    page.click(tid("present"))
+    assert serious_violations(page) == [], "presenting"

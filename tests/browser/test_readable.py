@@ -1,0 +1,63 @@
+"""Graphs are readable when they appear: text at least 10 px high on screen (15 px when presenting)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.helpers import Page, data_text_heights, in_view, open_page, text, tid, view_of
+
+pytestmark = pytest.mark.browser
+
+# Before this rule, fitting every graph to a 1400 x 900 window drew these data texts 9, 6 and 2 px high.
+EXAMPLES = {"lecture-L": 7, "neuron": 10, "mlp-loss": 396}
+
+
+def choose(page: Page, example: str) -> None:
+    page.select_option(tid("preset"), example)
+    n = EXAMPLES[example]
+    page.wait_for_function(
+        "n => document.querySelector('[data-testid=phase]').textContent === `forward ${n} / ${n}`", arg=n
+    )
+
+
+def output_in_view(page: Page) -> bool:
+    current = page.eval_on_selector('[data-testid=graph] g.node.current[id^="node-"]', "g => g.id")
+    return in_view(page, current)
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES))
+def test_data_texts_are_at_least_10_px_high_when_a_graph_appears(page: Page, example: str) -> None:
+    open_page(page)
+    choose(page, example)
+    heights = data_text_heights(page)
+    assert len(heights) == EXAMPLES[example]
+    assert heights[0] >= 10, heights[:3]
+    assert output_in_view(page)  # the view starts on the output
+    screenshot(page, f"30-readable-{example}")
+    page.click(tid("present"))
+    presented = data_text_heights(page)
+    assert presented[0] >= 15, presented[:3]
+    assert output_in_view(page)
+    screenshot(page, f"31-readable-{example}-present")
+
+
+def test_stepping_follows_the_current_node_across_a_large_graph(page: Page) -> None:
+    open_page(page)
+    choose(page, "mlp-loss")
+    page.keyboard.press("Home")
+    moves = 0
+    for _ in range(30):
+        before = view_of(page)
+        page.keyboard.press("ArrowRight")
+        current = page.eval_on_selector('[data-testid=graph] g.node.current[id^="node-"]', "g => g.id")
+        assert in_view(page, current), text(page, tid("phase"))
+        moves += view_of(page) != before
+    assert moves >= 1  # the first steps are far from the output
+    screenshot(page, "32-follow-forward")
+    page.keyboard.press("End")
+    for _ in range(10):
+        page.keyboard.press("ArrowLeft")
+        current = page.eval_on_selector('[data-testid=graph] g.node.current[id^="node-"]', "g => g.id")
+        assert in_view(page, current), text(page, tid("phase"))
+    assert data_text_heights(page)[0] >= 10
