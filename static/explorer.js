@@ -1,10 +1,13 @@
 // The explorer page: editor, run, timeline, nudge, quiz, sharing. Talks to the JSON API only.
 
 import { callApi, readExamples } from "./api.js";
+import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
 import { GraphView } from "./graph.js";
+import { renderLeaves, tickedLeaves } from "./leaves.js";
 import { Quiz } from "./quiz.js";
+import { readShared, writeShared } from "./share.js";
 import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -80,7 +83,7 @@ function showGraph(graph, position = null, keepPicture = false) {
   $("nudge").disabled = empty;
   $("download-svg").disabled = !graph.svg;
   $("graph-empty").textContent = empty ? emptyMessage(graph) : "";
-  renderLeaves();
+  showLeaves();
   goTo(position ?? page.timeline.forwardEnd);
 }
 
@@ -182,33 +185,13 @@ function leafNodes() {
   return page.timeline.graph.nodes.filter((node) => !node.op && node.name !== null);
 }
 
-function renderLeaves() {
-  const body = $("leaves").querySelector("tbody");
-  const checked = new Set([...body.querySelectorAll("input:checked")].map((box) => box.value));
-  const fresh = body.children.length === 0 || body.dataset.source !== page.source;
-  body.replaceChildren(
-    ...leafNodes().map((node) => {
-      const row = document.createElement("tr");
-      const box = Object.assign(document.createElement("input"), { type: "checkbox", value: node.id });
-      box.checked = fresh || checked.has(node.id);
-      box.setAttribute("aria-label", `nudge ${node.label || node.name}`);
-      // In a quiz the grads are the answers: they stay hidden here.
-      const grad = quiz.on ? "?" : formatNumber(node.grad);
-      const numeric = node.numeric_grad === null ? "—" : quiz.on ? "?" : formatNumber(node.numeric_grad);
-      const cells = [node.label || node.name, formatNumber(node.data), grad, numeric];
-      const first = document.createElement("td");
-      first.append(box);
-      row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
-      return row;
-    }),
-  );
-  body.dataset.source = page.source;
+function showLeaves() {
+  renderLeaves($("leaves"), leafNodes(), { source: page.source, hideGrads: quiz.on });
 }
 
 async function nudge() {
-  if (!page.timeline) return;
   if (!hasGraph()) return;
-  const names = [...$("leaves").querySelectorAll("tbody input:checked")].map((box) => box.value);
+  const names = tickedLeaves($("leaves"));
   const stepSize = Number($("nudge-step").value);
   try {
     const request = { source: page.source, overrides: page.overrides, step: stepSize, names };
@@ -235,47 +218,25 @@ function selectNode(id) {
   const node = page.timeline?.nodes.get(id);
   if (!node) return;
   const state = stateAt(page.timeline, page.position);
-  const line = page.source.split("\n")[node.line - 1] ?? "";
-  const rows = [
-    ["node", `${node.label || "(unnamed)"} · ${node.id}${node.op ? ` · ${node.op}` : " · leaf"}`],
-    ["data", state.data.get(id) === null ? "not computed yet" : formatNumber(state.data.get(id))],
-    ["grad", state.grad.get(id) === null ? "not computed yet" : formatNumber(state.grad.get(id))],
-    ["numeric grad", node.numeric_grad === null ? "tick “numeric check”" : formatNumber(node.numeric_grad)],
-    ["made at", `line ${node.line}, column ${node.column}: ${line.trim()}`],
-  ];
-  const list = $("node-details");
-  list.replaceChildren(
-    ...rows.flatMap(([term, value]) => [
-      Object.assign(document.createElement("dt"), { textContent: term }),
-      Object.assign(document.createElement("dd"), { textContent: value }),
-    ]),
-  );
-  list.hidden = false;
+  renderDetails($("node-details"), node, state, page.source, { hideNumeric: quiz.on });
 }
 
 // -- sharing: the URL's hash holds the program, the overrides and the position
 
 function saveToUrl() {
-  const params = new URLSearchParams({ src: page.source, pos: String(page.position) });
-  if (Object.keys(page.overrides).length) params.set("ov", JSON.stringify(page.overrides));
-  if ($("nudge-step").value !== "0.01") params.set("step", $("nudge-step").value);
-  if (quiz.on) params.set("quiz", "1");
-  history.replaceState(null, "", `#${params}`);
+  const { source, overrides, position } = page;
+  writeShared({ source, overrides, position, step: $("nudge-step").value, quiz: quiz.on });
 }
 
 async function loadFromUrl() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  if (!params.has("src")) return false;
-  editor.setValue(params.get("src"));
-  quiz.setOn(params.get("quiz") === "1");
-  try {
-    page.overrides = JSON.parse(params.get("ov") ?? "{}");
-  } catch {
-    page.overrides = {};
-  }
-  if (params.has("step")) $("nudge-step").value = params.get("step");
-  page.source = params.get("src");
-  await run({ position: Number(params.get("pos") ?? "0") || 0, keepOverrides: true });
+  const shared = readShared();
+  if (!shared) return false;
+  editor.setValue(shared.source);
+  quiz.setOn(shared.quiz);
+  $("nudge-step").value = shared.step;
+  page.source = shared.source;
+  page.overrides = shared.overrides;
+  await run({ position: shared.position, keepOverrides: true });
   return true;
 }
 
@@ -357,7 +318,7 @@ async function main() {
   $("present").addEventListener("click", togglePresent);
   $("download-svg").addEventListener("click", downloadSvg);
   $("quiz").addEventListener("change", () => {
-    if (page.timeline) renderLeaves();
+    if (page.timeline) showLeaves();
     saveToUrl();
   });
   document.addEventListener("keydown", onKey);

@@ -1,0 +1,31 @@
+// The table of named leaves: which ones a nudge moves, with their data, grad and numeric grad.
+
+import { formatNumber } from "./format.js";
+
+// Rows for `nodes`; the ticks stay for the same program, and a new program starts all ticked.
+// In a quiz the grads are the answers, so they are hidden.
+export function renderLeaves(table, nodes, { source, hideGrads }) {
+  const body = table.querySelector("tbody");
+  const checked = new Set(tickedLeaves(table));
+  const fresh = body.children.length === 0 || body.dataset.source !== source;
+  body.replaceChildren(
+    ...nodes.map((node) => {
+      const row = document.createElement("tr");
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", value: node.id });
+      box.checked = fresh || checked.has(node.id);
+      box.setAttribute("aria-label", `nudge ${node.label || node.name}`);
+      const grad = hideGrads ? "?" : formatNumber(node.grad);
+      const numeric = node.numeric_grad === null ? "—" : hideGrads ? "?" : formatNumber(node.numeric_grad);
+      const cells = [node.label || node.name, formatNumber(node.data), grad, numeric];
+      const first = document.createElement("td");
+      first.append(box);
+      row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+      return row;
+    }),
+  );
+  body.dataset.source = source;
+}
+
+export function tickedLeaves(table) {
+  return [...table.querySelectorAll("tbody input:checked")].map((box) => box.value);
+}

@@ -1,0 +1,31 @@
+// Sharing: the URL's hash holds the program, the nudged values, the position, the nudge step and
+// quiz mode, so that a link (or a reload) opens the same state. No state lives on the server.
+
+const DEFAULT_STEP = "0.01";
+
+export function writeShared({ source, overrides, position, step, quiz }) {
+  const params = new URLSearchParams({ src: source, pos: String(position) });
+  if (Object.keys(overrides).length) params.set("ov", JSON.stringify(overrides));
+  if (step !== DEFAULT_STEP) params.set("step", step);
+  if (quiz) params.set("quiz", "1");
+  history.replaceState(null, "", `#${params}`);
+}
+
+// The state in the page's hash, or null when it holds no program.
+export function readShared(hash = location.hash) {
+  const params = new URLSearchParams(hash.slice(1));
+  if (!params.has("src")) return null;
+  let overrides = {};
+  try {
+    overrides = JSON.parse(params.get("ov") ?? "{}");
+  } catch {
+    overrides = {};
+  }
+  return {
+    source: params.get("src"),
+    overrides,
+    position: Number(params.get("pos") ?? "0") || 0,
+    step: params.get("step") ?? DEFAULT_STEP,
+    quiz: params.get("quiz") === "1",
+  };
+}
