@@ -7,16 +7,23 @@ fixed width and hold a placeholder, so one layout serves every data and grad of 
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Mapping
-
-import graphviz
 
 from engine.steps import Exploration
 
 NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
 # The graph has a name: an unnamed one gets a counter that a long-lived dot increases from graph to graph.
 GRAPH_NAME = "computation graph"
+HEADER = (
+    f'digraph "{GRAPH_NAME}" {{\n'
+    "\tgraph [bgcolor=transparent rankdir=LR]\n"
+    '\tnode [fontname="DejaVu Sans" fontsize=12]\n'
+    "\tedge [arrowsize=0.6]\n"
+)
+ID = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # DOT identifiers that need no quotes (numerals are quoted)
+KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 
 
 def structure_key(exploration: Exploration) -> tuple[object, ...]:
@@ -32,24 +39,22 @@ def dot_size(exploration: Exploration) -> int:
 
 def dot_source(exploration: Exploration) -> str:
     """The DOT text of a graph, laid out left to right like micrograd's draw_dot; numbers are placeholders."""
-    dot = graphviz.Digraph(
-        GRAPH_NAME,
-        graph_attr={"rankdir": "LR", "bgcolor": "transparent"},
-        node_attr={"fontname": "DejaVu Sans", "fontsize": "12"},
-        edge_attr={"arrowsize": "0.6"},
-    )
+    lines = [HEADER]
     for node in exploration.nodes:
-        dot.node(node.id, _value_label(node.label), shape="plain", id=f"node-{node.id}")
+        name, node_id = _quote(node.id), _quote(f"node-{node.id}")
+        lines.append(f"\t{name} [label={_value_label(node.label)} id={node_id} shape=plain]\n")
         if node.op:
-            dot.node(f"op_{node.id}", f"<{_escape(node.op)}>", shape="ellipse", id=f"op-{node.id}")
-            dot.edge(f"op_{node.id}", node.id, id=f"edge-op-{node.id}")
+            op, op_id, edge_id = _quote(f"op_{node.id}"), _quote(f"op-{node.id}"), _quote(f"edge-op-{node.id}")
+            lines.append(f"\t{op} [label=<{_escape(node.op)}> id={op_id} shape=ellipse]\n")
+            lines.append(f"\t{op} -> {name} [id={edge_id}]\n")
     positions: dict[str, int] = {}
     for edge in exploration.edges:
         k = positions.get(edge.target, 0)
         positions[edge.target] = k + 1
-        dot.edge(edge.source, f"op_{edge.target}", id=f"edge-{edge.source}-{edge.target}-{k}")
-    source: str = dot.source
-    return source
+        edge_id = _quote(f"edge-{edge.source}-{edge.target}-{k}")
+        lines.append(f"\t{_quote(edge.source)} -> {_quote(f'op_{edge.target}')} [id={edge_id}]\n")
+    lines.append("}\n")
+    return "".join(lines)
 
 
 def with_graph_attributes(source: str, attributes: Mapping[str, str]) -> str:
@@ -57,6 +62,13 @@ def with_graph_attributes(source: str, attributes: Mapping[str, str]) -> str:
     header, body = source.split("\n", 1)
     settings = " ".join(f'{name}="{value}"' for name, value in attributes.items())
     return f"{header}\n\tgraph [{settings}]\n{body}"
+
+
+def _quote(name: str) -> str:
+    """A DOT identifier: as it is when it is one, else a quoted string."""
+    if ID.fullmatch(name) and name.lower() not in KEYWORDS:
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _escape(text: str) -> str:
