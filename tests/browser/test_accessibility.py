@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import screenshot
 from tests.browser.helpers import Page, open_page, run_program, serious_violations, tid
 
 pytestmark = pytest.mark.browser
@@ -23,4 +24,5 @@ def test_the_page_has_no_serious_accessibility_violations_in_its_main_states(pag
     page.press(tid("quiz-answer"), "Enter")
     assert serious_violations(page) == [], "a quiz question"
     page.click(tid("present"))
+    screenshot(page, "42-quiz-presenting")
     assert serious_violations(page) == [], "presenting"
