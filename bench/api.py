@@ -179,21 +179,23 @@ async def single_requests(port: int) -> None:
     def median(times: list[float]) -> float:
         return percentile(times, 0.5)
 
-    new = [await timed(uncached_request()) for _ in range(REPEATS)]
-    neuron = [await timed(new_neuron_request()) for _ in range(REPEATS)]
+    # Each new structure is timed next to a notebook drawing, so that both see the same load on the machine.
+    new, notebook, neuron, notebook_neuron = [], [], [], []
+    for _ in range(REPEATS):
+        new.append(await timed(uncached_request()))
+        notebook.append(median_time(lambda: draw_dot_notebook(lecture_values()), 1))
+        neuron.append(await timed(new_neuron_request()))
+        notebook_neuron.append(median_time(lambda: draw_dot_notebook(neuron_values()), 1))
     numbers = [await timed(new_numbers_request()) for _ in range(REPEATS)]
     repeats = [await timed(cached_request()) for _ in range(REPEATS)]
     dag_source = random_dag_source(DAG_VALUES)
     dag = [await timed(new_dag_request(dag_source)) for _ in range(DAG_REPEATS)]
-    notebook = median_time(lambda: draw_dot_notebook(lecture_values()), REPEATS)
-    notebook_neuron = median_time(lambda: draw_dot_notebook(neuron_values()), REPEATS)
     connection.close()
     print(f"\nOne request at a time, median of {REPEATS} ({DAG_REPEATS} for the DAG); new structure: a new layout")
     print(f"  {'graph':<26} {'new structure':>14} {'notebook':>9} {'ratio':>6}")
     for title, times, reference in [("lecture L", new, notebook), ("tanh neuron", neuron, notebook_neuron)]:
-        print(
-            f"  {title:<26} {median(times) * 1e3:11.1f} ms {reference * 1e3:6.1f} ms {median(times) / reference:5.2f}×"
-        )
+        ratio = median(times) / median(reference)
+        print(f"  {title:<26} {median(times) * 1e3:11.1f} ms {median(reference) * 1e3:6.1f} ms {ratio:5.2f}×")
     values = len(explore(dag_source).nodes)
     print(f"  {f'random DAG, {values} values':<26} {median(dag) * 1e3:11.0f} ms")
     print(f"  new numbers, known structure {median(numbers) * 1e3:7.1f} ms")
@@ -204,18 +206,23 @@ def draw_times() -> None:
     """Layouts with a new dot each (as before the pool) and with one long-lived dot, and that dot's time alone."""
     print("Layout time, median: a new dot per graph / one long-lived dot / that dot alone (no DOT text, no template)")
     dot = DotProcess()
-    graphs = [("lecture L", LECTURE_L, REPEATS), ("tanh neuron", NEURON, REPEATS), ("MLP loss example", MLP, 5)]
-    for title, source, repeats in [*graphs, ("random DAG", random_dag_source(DAG_VALUES), 5)]:
+    graphs = [("lecture L", LECTURE_L, REPEATS), ("tanh neuron", NEURON, REPEATS), ("MLP loss example", MLP, 15)]
+    for title, source, repeats in [*graphs, ("random DAG", random_dag_source(DAG_VALUES), 9)]:
         exploration = explore(source)
         text = dot_source(exploration)
         if dot_size(exploration) > TRY_FULL_EFFORT_NODES:
             text = with_graph_attributes(text, LOW_EFFORT)  # as layout() draws it
-        times = [
-            median_time(lambda e=exploration: layout(e, timeout=60), repeats),
-            median_time(lambda e=exploration: layout(e, 60, dot.render), repeats),
-            median_time(lambda t=text: dot.render(t, 60), repeats),
+        runs: list[Callable[[], object]] = [
+            lambda e=exploration: layout(e, timeout=60),
+            lambda e=exploration: layout(e, 60, dot.render),
+            lambda t=text: dot.render(t, 60),
         ]
-        print(f"  {title:<18} {len(exploration.nodes):>4} values " + " / ".join(f"{t * 1e3:6.1f} ms" for t in times))
+        times: list[list[float]] = [[], [], []]
+        for _ in range(repeats):  # the three in turn, so that they meet the same load on the machine
+            for run, record in zip(runs, times, strict=True):
+                record.append(median_time(run, 1))
+        medians = " / ".join(f"{percentile(record, 0.5) * 1e3:6.1f} ms" for record in times)
+        print(f"  {title:<18} {len(exploration.nodes):>4} values ({dot_size(exploration):>5} dot nodes) {medians}")
     dot.close()
 
 
