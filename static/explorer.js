@@ -91,10 +91,10 @@ function hasGraph() {
   return page.timeline !== null && page.timeline.graph.output !== null && page.timeline.graph.output !== undefined;
 }
 
-// A program that makes no Value (only prints, say) has no graph: say so, with the engine's notes.
+// A program that makes no Value (only prints, say) has no graph: say so, in the engine's notes.
 function emptyMessage(graph) {
-  const notes = (graph.notes ?? []).map((note) => note.message);
-  return ["No graph: this program makes no Value.", ...notes].join(" ");
+  const notes = (graph.notes ?? []).map((note) => note.message.replace(/^\w/, (first) => first.toUpperCase()));
+  return notes.length ? notes.join(" ") : "No graph: this program makes no Value.";
 }
 
 function showNoGraph() {
