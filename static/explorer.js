@@ -181,8 +181,9 @@ function stopPlaying() {
 
 // -- leaves, numeric check and nudge
 
+// The leaves a student can nudge: those with a name, or a path such as n.w (made inside an object).
 function leafNodes() {
-  return page.timeline.graph.nodes.filter((node) => !node.op && node.name !== null);
+  return page.timeline.graph.nodes.filter((node) => !node.op && (node.name !== null || node.path));
 }
 
 function showLeaves() {

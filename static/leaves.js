@@ -13,10 +13,11 @@ export function renderLeaves(table, nodes, { source, hideGrads }) {
       const row = document.createElement("tr");
       const box = Object.assign(document.createElement("input"), { type: "checkbox", value: node.id });
       box.checked = fresh || checked.has(node.id);
-      box.setAttribute("aria-label", `nudge ${node.label || node.name}`);
+      const name = node.label || node.name || node.path;
+      box.setAttribute("aria-label", `nudge ${name}`);
       const grad = hideGrads ? "?" : formatNumber(node.grad);
       const numeric = node.numeric_grad === null ? "—" : hideGrads ? "?" : formatNumber(node.numeric_grad);
-      const cells = [node.label || node.name, formatNumber(node.data), grad, numeric];
+      const cells = [name, formatNumber(node.data), grad, numeric];
       const first = document.createElement("td");
       first.append(box);
       row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));

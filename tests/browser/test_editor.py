@@ -29,36 +29,56 @@ def clear_editor(page: Page) -> None:
     page.keyboard.press("Delete")
 
 
-def test_typing_a_class_indents_after_a_colon_and_tab_moves_lines(page: Page) -> None:
+CLASS = """class Neuron:
+    def __init__(self, w):
+        self.w = w
+    def __call__(self, x):
+        return self.w * x
+n = Neuron(Value(2.0))
+y = n(Value(3.0))
+y.backward()"""
+
+
+def test_typing_a_class_indents_after_a_colon_and_runs(page: Page) -> None:
     open_page(page)
     clear_editor(page)
-    page.keyboard.type("class Neuron:\ndef __init__(self, w):\nself.w = w\n")
+    page.keyboard.type("class Neuron:\ndef __init__(self, w):\nself.w = w\n")  # each : indents the next line
     page.keyboard.press("Backspace")  # one indent unit back, to the class body
-    page.keyboard.type("def __call__(self, x):\nreturn self.w * x")
-    assert program_text(page) == (
-        "class Neuron:\n"
-        "    def __init__(self, w):\n"
-        "        self.w = w\n"
-        "    def __call__(self, x):\n"
-        "        return self.w * x"
-    )
+    page.keyboard.type("def __call__(self, x):\nreturn self.w * x\n")
     page.keyboard.press("Shift+Tab")
-    assert program_text(page).endswith("\n    return self.w * x")
-    page.keyboard.press("Tab")
-    assert program_text(page).endswith("\n        return self.w * x")
-    page.keyboard.press("Control+z")
-    assert program_text(page).endswith("\n    return self.w * x")
-    page.keyboard.press("Control+y")
-    assert program_text(page).endswith("\n        return self.w * x")
-    assert page.locator(".cm-lineNumbers .cm-gutterElement").filter(has_text="5").count() == 1
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("n = Neuron(Value(2.0))\ny = n(Value(3.0))\ny.backward()")
+    assert program_text(page) == CLASS
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '6.0000'")
+    assert page.is_hidden(tid("error"))
+    assert page.locator(f"{tid('leaves')} tbody td:nth-child(2)").all_text_contents() == ["n.w"]  # by its path
+    page.click(tid("nudge"))
+    page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '6.0900'")
     keyword = page.locator(".cm-line").first.locator("span").first
     assert keyword.text_content() == "class"
     plain = page.evaluate("getComputedStyle(document.querySelector('.cm-content')).color")
     assert keyword.evaluate("e => getComputedStyle(e).color") != plain  # Python highlighting
-    page.keyboard.press("End")
-    page.keyboard.type("\ny = (self.w)")
-    assert page.locator(".cm-matchingBracket").all_text_contents() == ["(", ")"]
+    assert page.locator(".cm-lineNumbers .cm-gutterElement").filter(has_text="8").count() == 1
     screenshot(page, "20-editor-class")
+
+
+def test_tab_indents_undo_restores_and_brackets_match(page: Page) -> None:
+    open_page(page)
+    page.fill(tid("source"), "def f(x):\n    return x")
+    page.click(tid("source"))
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Tab")
+    assert program_text(page) == "def f(x):\n        return x"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert program_text(page) == "def f(x):\nreturn x"
+    page.keyboard.press("Control+z")
+    assert program_text(page) == "def f(x):\n    return x"
+    page.keyboard.press("Control+y")
+    assert program_text(page) == "def f(x):\nreturn x"
+    page.keyboard.type("\ny = (x)")
+    assert page.locator(".cm-matchingBracket").all_text_contents() == ["(", ")"]
 
 
 def test_a_pasted_cell_keeps_its_lines_and_runs(page: Page) -> None:
