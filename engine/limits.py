@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 MAX_SOURCE_CHARS = 200_000  # characters of program text
 MAX_STATEMENTS = 20_000  # statements in the program text
-MAX_STEPS = 5_000_000  # work budget: statements run, calls made, loop turns and items iterated
-MAX_SECONDS = 5.0  # wall time of one run
+MAX_STEPS = 2_000_000  # work: a statement, loop turn or item iterated is 1, a call 10 (about 1.5 s in all)
+MAX_SECONDS = 1.5  # wall time of one run
 MAX_NODES = 100_000  # values made in one run, drawn or not (about 600 bytes each)
 MAX_PASSES = 1_000  # backward() calls recorded
 MAX_CALL_DEPTH = 200  # nested calls of the program's own functions

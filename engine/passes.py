@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from engine.value import Number, Value, topological_order
 
+MUTATION_STEPS = 2  # an assignment to data or grad is recorded, which costs about two statements' work
+
 if TYPE_CHECKING:
     from engine.language.runtime import Runtime
 
@@ -58,6 +60,7 @@ class PassRecorder:
         if field_name == "data":
             self.made_data.setdefault(str(node.id), before)
         setattr(node, field_name, after)
+        self.runtime.tick(MUTATION_STEPS)
         self.pending.append(Mutation(node, field_name, before, after, self.runtime.where[0]))
         if len(self.pending) > self.runtime.limits.max_sequence:
             self.runtime.allocate(len(self.pending))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Number = int | float
-MAX_INT_BITS = 10_000  # bits of an integer a Value may hold; larger ones are refused as overflow
+MAX_INT_BITS = 1_024  # bits of an integer a Value may hold: what a float can hold; larger ones are overflow
 
 
 class _Recording(threading.local):

@@ -10,17 +10,15 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from engine.language.calls import call_function, type_name
+from engine.language.calls import AttributeRefused, call_function, type_name
 from engine.language.objects import BoundMethod, Builtin, Class, Function, Instance, Module
+from engine.language.operators import check_deep
 from engine.language.runtime import Runtime
-from engine.value import MathError, Value
+from engine.value import MathError, Value, check_finite
 
 VALUE_FIELDS = ("data", "grad", "label", "_op", "_prev")
 VALUE_METHODS = ("tanh", "exp", "log", "relu", "sigmoid", "backward")
-
-
-class UnknownAttribute(AttributeError):
-    """A name the value does not have; the compiler reports it as a `name` error."""
+MICROGRAD_INTERNALS = ("_backward", "_children")
 
 
 def get_attribute(runtime: Runtime, value: Any, name: str) -> Any:
@@ -39,10 +37,10 @@ def get_attribute(runtime: Runtime, value: Any, name: str) -> Any:
             return member
     elif isinstance(value, Module):
         if not value.available:
-            raise runtime.error("name", unavailable(value.name))
+            raise AttributeRefused("name", unavailable(value.name))
         if name in value.attrs:
             return value.attrs[name]
-        raise runtime.error(
+        raise AttributeRefused(
             "unsupported",
             f"{value.name}.{name} is not part of the language; {value.name} offers " + ", ".join(sorted(value.attrs)),
         )
@@ -53,7 +51,9 @@ def get_attribute(runtime: Runtime, value: Any, name: str) -> Any:
             return Builtin(
                 f"{type(value).__name__}.{name}", lambda args, kwargs: method(runtime, value, *args, **kwargs)
             )
-    raise UnknownAttribute(f"'{type_name(value)}' object has no attribute '{name}'")
+    if not isinstance(value, Instance | Class) and hasattr(type(value), name):  # Python has it; the language does not
+        raise AttributeRefused("unsupported", f".{name} of a {type_name(value)} is not part of the language")
+    raise AttributeRefused("name", f"'{type_name(value)}' object has no attribute '{name}'")
 
 
 def unavailable(module: str) -> str:
@@ -83,7 +83,11 @@ def _value_attribute(runtime: Runtime, value: Value, name: str) -> Any:
             return operation()
 
         return Builtin(f"Value.{name}", method)
-    raise UnknownAttribute(f"'Value' object has no attribute '{name}'")
+    if name in MICROGRAD_INTERNALS:
+        raise AttributeRefused(
+            "unsupported", f"a Value's {name} is micrograd's internal; it is not part of the language"
+        )
+    raise AttributeRefused("name", f"'Value' object has no attribute '{name}'")
 
 
 def _backward(runtime: Runtime, value: Value) -> None:
@@ -101,7 +105,7 @@ def set_attribute(runtime: Runtime, target: Any, name: str, value: Any) -> None:
     elif isinstance(target, Value):
         set_value_field(runtime, target, name, value)
     else:
-        raise UnknownAttribute(f"'{type_name(target)}' object has no attribute '{name}' that can be set")
+        raise AttributeRefused("name", f"'{type_name(target)}' object has no attribute '{name}' that can be set")
 
 
 def set_value_field(runtime: Runtime, target: Value, name: str, value: Any) -> None:
@@ -111,13 +115,13 @@ def set_value_field(runtime: Runtime, target: Value, name: str, value: Any) -> N
             raise TypeError(f"a Value's {name} must be a number, not {type_name(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise MathError(f"{name} would become {value}: data and grad must be finite numbers")
-        runtime.passes.mutate(target, name, value)
+        runtime.passes.mutate(target, name, check_finite(value, f"the new {name}"))
     elif name == "label":
         target.label = check_label(runtime, value)
     elif name in ("_op", "_prev"):
-        raise TypeError(f"a Value's {name} is read-only: it is set by the operation that made the value")
+        raise AttributeRefused("unsupported", f"a Value's {name} is read-only: the operation that made it sets it")
     else:
-        raise runtime.error("unsupported", f"a Value has the attributes data, grad and label; .{name} cannot be set")
+        raise AttributeRefused("unsupported", f"a Value has the attributes data, grad and label; .{name} cannot be set")
 
 
 def check_label(runtime: Runtime, label: Any) -> str:
@@ -125,7 +129,7 @@ def check_label(runtime: Runtime, label: Any) -> str:
     if not isinstance(label, str):
         raise TypeError(f"a label must be a string, not {type_name(label)}")
     if len(label) > runtime.limits.max_label_chars:
-        raise runtime.error("limit", f"a label may have at most {runtime.limits.max_label_chars} characters")
+        raise AttributeRefused("limit", f"a label may have at most {runtime.limits.max_label_chars} characters")
     return label
 
 
@@ -171,6 +175,7 @@ def _join(runtime: Runtime, separator: str, parts: Any) -> str:
 
 
 def _get(runtime: Runtime, mapping: dict[Any, Any], key: Any, default: Any = None) -> Any:
+    check_deep(runtime, key)
     return mapping.get(key, default)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from engine.language.attributes import check_label
 from engine.language.calls import call_function, type_name
 from engine.language.objects import Builtin, Class, Instance, Module
-from engine.language.operators import check_number
+from engine.language.operators import check_deep, check_number
 from engine.language.runtime import Runtime
 from engine.value import MathError, Value, check_finite
 
@@ -37,6 +37,8 @@ def make_builtins(runtime: Runtime) -> dict[str, Any]:
         return lambda *args: call_function(runtime, function, list(args), {})
 
     def print_(*values: Any, sep: str | None = " ", end: str | None = "\n") -> None:
+        for value in values:
+            check_deep(runtime, value)
         text = (" " if sep is None else sep).join(str(value) for value in values) + ("\n" if end is None else end)
         runtime.print(text)
 
@@ -63,6 +65,7 @@ def make_builtins(runtime: Runtime) -> dict[str, Any]:
         )
 
     def str_(value: Any = "") -> str:
+        check_deep(runtime, value)
         text = builtins.str(value)
         runtime.allocate(len(text))
         return text

@@ -9,9 +9,30 @@ from engine.language.objects import RETURN, BoundMethod, Builtin, Class, Frame, 
 from engine.language.runtime import Call, Runtime
 from engine.value import Value
 
+
+class AttributeRefused(Exception):
+    """An attribute a program may not read or write; the compiler reports it at the attribute's place."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+CALL_STEPS = 10  # a call of the program's own function costs about ten statements' work
+BUILTIN_STEPS = 2  # a call of a built-in, before the items it iterates
 OBJECT_ITEMS = 8  # an object of the program's class costs about as much memory as 8 list items
 # Python's exceptions that a program's code can raise; each becomes an error at the code's place.
-CAUGHT = (TypeError, ValueError, LookupError, ArithmeticError, AttributeError, RuntimeError, MemoryError)
+CAUGHT = (
+    TypeError,
+    ValueError,
+    LookupError,
+    ArithmeticError,
+    AttributeError,
+    RuntimeError,
+    MemoryError,
+    AttributeRefused,
+)
 
 
 def call_function(runtime: Runtime, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -21,6 +42,7 @@ def call_function(runtime: Runtime, function: Any, args: list[Any], kwargs: dict
     if isinstance(function, BoundMethod):
         return run_function(runtime, function.function, [function.instance, *args], kwargs, function.instance)
     if isinstance(function, Builtin):
+        runtime.tick(BUILTIN_STEPS)
         return function.call(args, kwargs)
     if isinstance(function, Class):
         return instantiate(runtime, function, args, kwargs)
@@ -50,7 +72,7 @@ def run_function(runtime: Runtime, function: Function, args: list[Any], kwargs: 
         raise runtime.error(
             "limit", f"calls are nested more than {runtime.limits.max_call_depth} deep; is a recursion endless?"
         )
-    runtime.tick()
+    runtime.tick(CALL_STEPS)
     signature = function.signature
     if not kwargs and signature.simple and len(args) == len(signature.positional):
         variables = dict(zip(signature.positional, args, strict=True))
@@ -130,6 +152,8 @@ def python_error(runtime: Runtime, error: Exception, line: int | None, column: i
     """A Python exception raised by the program's code, as the error CPython would report."""
     if isinstance(error, ProgramError):
         return error
+    if isinstance(error, AttributeRefused):
+        return runtime.error(error.kind, error.message, line, column)
     kind = "type"
     if isinstance(error, ArithmeticError):
         kind = "math"

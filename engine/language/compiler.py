@@ -11,11 +11,11 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from engine.language.attributes import UnknownAttribute, get_attribute, set_attribute
-from engine.language.calls import CAUGHT, python_error, type_name
+from engine.language.attributes import get_attribute, set_attribute
+from engine.language.calls import CAUGHT, AttributeRefused, python_error, type_name
 from engine.language.expressions import Expr, ExpressionCompiler, Store
 from engine.language.objects import BREAK, CONTINUE, RETURN, Class, Frame, Function, Instance, Signal, Signature
-from engine.language.operators import BINARY, check_binary, check_number
+from engine.language.operators import BINARY, check_binary, check_deep, check_number
 from engine.language.scopes import CLASS, FUNCTION, MODULE, Scope, assigned_names
 from engine.value import Value
 
@@ -116,7 +116,8 @@ class Compiler(ExpressionCompiler):
 
     def assign(self, node: ast.Assign) -> Statement:
         value = self.expr(node.value)
-        if self.shorthand and self.scope.kind == MODULE and is_number_literal(node.value):
+        names_only = all(isinstance(target, ast.Name) for target in node.targets)
+        if self.shorthand and self.scope.kind == MODULE and names_only and is_number_literal(node.value):
             value = self.leaf(node.value, value)
         stores = [self.store(target, labels=True) for target in node.targets]
         if len(stores) == 1:
@@ -141,7 +142,7 @@ class Compiler(ExpressionCompiler):
                 runtime.where = where
             return Value(data)
 
-        return make
+        return self.guarded(node, make)
 
     def augmented_assign(self, node: ast.AugAssign) -> Statement:
         symbol, apply = BINARY.get(type(node.op), ("", operator.add))
@@ -177,8 +178,8 @@ class Compiler(ExpressionCompiler):
                 obj = owner(frame)
                 try:
                     current = get_attribute(runtime, obj, name)
-                except UnknownAttribute as error:
-                    raise self.fail("name", str(error), target) from None
+                except AttributeRefused as error:
+                    raise self.fail(error.kind, error.message, target) from None
                 set_attribute(runtime, obj, name, combine(current, value(frame)))
                 return None
 
@@ -199,6 +200,10 @@ class Compiler(ExpressionCompiler):
         runtime = self.runtime
         if isinstance(target, ast.Name):
             name = target.id
+            if self.scope.kind == CLASS and name.startswith("__") and name.endswith("__"):
+                raise self.fail(
+                    "unsupported", f"a class may define __init__, __call__ and __repr__, not {name}", target
+                )
             if labels and self.scope.kind == MODULE and not self.library:
 
                 def store_module_name(frame: Frame, value: Any) -> None:
@@ -215,24 +220,29 @@ class Compiler(ExpressionCompiler):
         if isinstance(target, ast.Attribute):
             self.check_attribute_name(target)
             owner, attribute = self.expr(target.value), target.attr
+            line, column = self.place(target) or (None, None)
 
             def store_attribute(frame: Frame, value: Any) -> None:
+                obj = owner(frame)
                 try:
-                    set_attribute(runtime, owner(frame), attribute, value)
-                except UnknownAttribute as error:
-                    raise self.fail("name", str(error), target) from None
+                    set_attribute(runtime, obj, attribute, value)
+                except CAUGHT as error:
+                    raise python_error(runtime, error, line, column) from None
 
             return store_attribute
         if isinstance(target, ast.Subscript):
-            container, index = self.expr(target.value), self.expr(target.slice)
+            container, index, where = self.expr(target.value), self.expr(target.slice), self.place(target)
 
             def store_item(frame: Frame, value: Any) -> None:
                 obj, key = container(frame), index(frame)
+                check_deep(runtime, key)
                 if not isinstance(obj, list | dict):
                     raise TypeError(f"'{type_name(obj)}' object does not support item assignment")
                 if isinstance(obj, dict) and key not in obj:
                     runtime.allocate(1)
                 if isinstance(key, slice):
+                    if where is not None:
+                        runtime.where = where
                     value = runtime.materialise(value)
                     runtime.allocate(
                         len(obj) + len(value) if len(obj) + len(value) > runtime.limits.max_sequence else 0
@@ -242,6 +252,8 @@ class Compiler(ExpressionCompiler):
             return store_item
         if isinstance(target, ast.Tuple | ast.List):
             return self.unpack(target, labels)
+        if isinstance(target, ast.Starred):
+            raise self.fail("syntax", "starred assignment target must be in a list or tuple", target)
         raise self.fail("unsupported", "this cannot be assigned to", target)
 
     def unpack(self, target: ast.Tuple | ast.List, labels: bool) -> Store:
@@ -421,6 +433,11 @@ class Compiler(ExpressionCompiler):
             self.runtime.note(node.lineno, f"used the explorer's own {node.name} instead of the one defined here")
             return self.pass_statement(ast.Pass())
         arguments = node.args
+        declared = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        declared += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        for index, parameter in enumerate(declared):
+            if parameter.arg in [earlier.arg for earlier in declared[:index]]:
+                raise self.fail("syntax", f"duplicate argument '{parameter.arg}' in function definition", parameter)
         signature = Signature(
             tuple(argument.arg for argument in [*arguments.posonlyargs, *arguments.args]),
             None if arguments.vararg is None else arguments.vararg.arg,

@@ -14,10 +14,19 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from engine.errors import ProgramError
-from engine.language.attributes import UnknownAttribute, get_attribute
-from engine.language.calls import CAUGHT, call_function, python_error, type_name
+from engine.language.attributes import get_attribute
+from engine.language.calls import CAUGHT, AttributeRefused, call_function, python_error, type_name
 from engine.language.objects import Frame
-from engine.language.operators import BINARY, COMPARE, check_binary, check_number, contains, format_value
+from engine.language.operators import (
+    BINARY,
+    COMPARE,
+    CONTAINERS,
+    check_binary,
+    check_deep,
+    check_number,
+    contains,
+    format_value,
+)
 from engine.language.runtime import Runtime
 from engine.language.scopes import CLASS, COMPREHENSION, MODULE, Scope, comprehension_names
 from engine.value import Value
@@ -107,6 +116,8 @@ class ExpressionCompiler:
 
     def name(self, node: ast.Name) -> Expr:
         name = node.id
+        if name.startswith("__") and name.endswith("__") and name != "__name__":
+            raise self.fail("unsupported", f"{name} is not part of the language", node)
         kind, depth = self.scope.resolve(name)
         missing = self.undefined(node)
         if kind == "local":
@@ -181,6 +192,11 @@ class ExpressionCompiler:
                     return apply(a, b)
                 check_binary(runtime, symbol, a, b)
                 return check_number(runtime, apply(a, b))
+            except TypeError as error:
+                message = f"unsupported operand type(s) for {symbol}: '{type_name(a)}' and '{type_name(b)}'"
+                if "unsupported operand" in str(error):  # Python's names our own classes, not the program's
+                    error = TypeError(message)
+                raise python_error(runtime, error, line, column) from None
             except CAUGHT as error:
                 raise python_error(runtime, error, line, column) from None
 
@@ -237,7 +253,7 @@ class ExpressionCompiler:
             elif isinstance(op, ast.NotIn):
                 test = lambda a, b: not contains(runtime, a, b)  # noqa: E731
             else:
-                test = COMPARE[type(op)]
+                test = self.deep_compare(COMPARE[type(op)])
             tests.append((test, self.expr(comparator)))
 
         def run(frame: Frame) -> Any:
@@ -252,6 +268,22 @@ class ExpressionCompiler:
             return result
 
         return self.guarded(node, run)
+
+    def deep_compare(self, compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        """A comparison that first bounds the walk Python makes of two containers."""
+        runtime = self.runtime
+
+        def test(a: Any, b: Any) -> Any:
+            if (
+                isinstance(a, CONTAINERS)
+                and isinstance(b, CONTAINERS)
+                and compare not in (operator.is_, operator.is_not)
+            ):
+                check_deep(runtime, a)
+                check_deep(runtime, b)
+            return compare(a, b)
+
+        return test
 
     def conditional(self, node: ast.IfExp) -> Expr:
         test, body, orelse = self.expr(node.test), self.expr(node.body), self.expr(node.orelse)
@@ -286,17 +318,26 @@ class ExpressionCompiler:
     def arguments(self, nodes: list[ast.expr]) -> Callable[[Frame], list[Any]]:
         """Positional arguments or list items, `*iterable` spread in, charged."""
         runtime = self.runtime
-        parts = [(isinstance(node, ast.Starred), self.expr(node.value if isinstance(node, ast.Starred) else node))
-                 for node in nodes]  # fmt: skip
-        if not any(starred for starred, _ in parts):
-            values = [part for _, part in parts]
+        parts = [
+            (
+                isinstance(node, ast.Starred),
+                self.place(node),
+                self.expr(node.value if isinstance(node, ast.Starred) else node),
+            )
+            for node in nodes
+        ]
+        if not any(starred for starred, _, _ in parts):
+            values = [part for _, _, part in parts]
             return lambda frame: [value(frame) for value in values]
 
         def spread(frame: Frame) -> list[Any]:
             result: list[Any] = []
-            for starred, part in parts:
+            for starred, where, part in parts:
                 if starred:
-                    result.extend(runtime.materialise(part(frame)))
+                    items = part(frame)
+                    if where is not None:
+                        runtime.where = where
+                    result.extend(runtime.materialise(items))
                     runtime.allocate(len(result) if len(result) > runtime.limits.max_sequence else 0)
                 else:
                     result.append(part(frame))
@@ -311,8 +352,8 @@ class ExpressionCompiler:
         def run(frame: Frame) -> Any:
             try:
                 return get_attribute(runtime, target(frame), name)
-            except UnknownAttribute as error:
-                raise self.fail("name", str(error), node) from None
+            except AttributeRefused as error:
+                raise self.fail(error.kind, error.message, node) from None
 
         return run
 
@@ -326,6 +367,7 @@ class ExpressionCompiler:
 
         def run(frame: Frame) -> Any:
             container, key = target(frame), index(frame)
+            check_deep(runtime, key)
             if not isinstance(container, SUBSCRIPTABLE):
                 raise TypeError(f"'{type_name(container)}' object is not subscriptable")
             item = container[key]
@@ -371,7 +413,9 @@ class ExpressionCompiler:
                         raise TypeError(f"'{type_name(mapping)}' object is not a mapping")
                     result.update(mapping)
                 else:
-                    result[key(frame)] = value(frame)
+                    item = key(frame)
+                    check_deep(runtime, item)
+                    result[item] = value(frame)
             runtime.allocate(len(result))
             return result
 
@@ -381,7 +425,7 @@ class ExpressionCompiler:
         self, node: ast.ListComp | ast.GeneratorExp
     ) -> tuple[Expr, Callable[[Frame, Any], Iterator[Any]]]:
         """The first iterable (evaluated where the comprehension is) and the loop (in a scope of its own)."""
-        runtime = self.runtime
+        runtime, where = self.runtime, self.place(node)
         first = self.expr(node.generators[0].iter)
         outer_kind = self.scope.kind
         self.scope = Scope(COMPREHENSION, self.scope, comprehension_names(node.generators), self.scope.qualname)
@@ -403,6 +447,8 @@ class ExpressionCompiler:
             for item in iterable:
                 runtime.steps += 1
                 if runtime.steps >= runtime.check_at:
+                    if where is not None:  # a limit met here is the comprehension's
+                        runtime.where = where
                     runtime.check()
                 store(frame, item)
                 if not tests or all(test(frame) for test in tests):
@@ -425,7 +471,11 @@ class ExpressionCompiler:
             result = []
             for item in start(frame, iter(first(frame))):
                 result.append(item)
-                runtime.allocate(1 if len(result) <= runtime.limits.max_sequence else len(result))
+                if len(result) > runtime.limits.max_sequence:
+                    raise self.fail(
+                        "limit", f"this list would hold more than {runtime.limits.max_sequence:,} items", node
+                    )
+                runtime.allocate(1)
             return result
 
         return self.guarded(node, run)
@@ -435,14 +485,16 @@ class ExpressionCompiler:
         return self.guarded(node, lambda frame: start(frame, iter(first(frame))))
 
     def fstring(self, node: ast.JoinedStr) -> Expr:
-        pieces, runtime = [self.expr(value) for value in node.values], self.runtime
+        pieces, runtime, where = [self.expr(value) for value in node.values], self.runtime, self.place(node)
 
         def run(frame: Frame) -> str:
             text = "".join(piece(frame) for piece in pieces)
+            if where is not None:
+                runtime.where = where
             runtime.allocate(len(text))
             return text
 
-        return run
+        return self.guarded(node, run)
 
     def formatted(self, node: ast.FormattedValue) -> Expr:
         value, runtime = self.expr(node.value), self.runtime
@@ -452,6 +504,7 @@ class ExpressionCompiler:
         def run(frame: Frame) -> str:
             result = value(frame)
             if convert is not None:
+                check_deep(runtime, result)
                 result = convert(result)
             return format_value(runtime, result, "" if spec is None else spec(frame))
 

@@ -69,9 +69,42 @@ def check_number(runtime: Runtime, value: Any) -> Any:
     return value
 
 
+CONTAINERS = (list, tuple, dict)
+
+
+def check_deep(runtime: Runtime, value: Any) -> None:
+    """Refuse to print, compare or hash a structure that Python would walk for too long in C.
+
+    `x = [x, x]` forty times is small in memory and a trillion items when printed: the walk
+    counts items as Python's C code would visit them (shared parts again, cycles once).
+    """
+    if not isinstance(value, CONTAINERS):
+        return
+    budget = runtime.limits.max_sequence
+    visits = 0
+    stack: list[Any] = [value]
+    while stack:
+        current = stack.pop()
+        children = current.items() if isinstance(current, dict) else current
+        for child in children:
+            if isinstance(current, dict):
+                stack.extend(part for part in child if isinstance(part, CONTAINERS) and part is not current)
+            elif isinstance(child, CONTAINERS) and child is not current:
+                stack.append(child)
+            visits += 1
+        if visits > budget or len(stack) > budget:
+            raise runtime.error(
+                "limit", f"this structure is too large to print, compare or hash: over {budget:,} items"
+            )
+    runtime.tick(visits)
+
+
 def contains(runtime: Runtime, item: Any, container: Any) -> bool:
     """`item in container`, looping in charged steps where Python would loop in C without limit."""
     if isinstance(container, list | tuple | str | dict) or (isinstance(container, range) and type(item) is int):
+        check_deep(runtime, item)
+        if isinstance(item, CONTAINERS) and isinstance(container, list | tuple):
+            check_deep(runtime, container)
         return item in container
     if isinstance(container, range | map | zip | enumerate | reversed | types.GeneratorType):
         return any(element is item or element == item for element in runtime.iterate(container))
@@ -80,6 +113,7 @@ def contains(runtime: Runtime, item: Any, container: Any) -> bool:
 
 def format_value(runtime: Runtime, value: Any, spec: str) -> str:
     """format(value, spec) as an f-string does it, with widths and precisions bounded."""
+    check_deep(runtime, value)
     digits = [int(number) for number in _numbers_in_spec(spec)]
     if any(number > runtime.limits.max_sequence for number in digits):
         raise runtime.error("limit", f"the format width or precision is larger than {runtime.limits.max_sequence:,}")
