@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the page's code editor: CodeMirror 6 at the versions pinned in package-lock.json, as one
 # minified ES module in static/vendor/ named after @codemirror/view's version, with the licences
-# of every bundled package beside it. Also copies axe-core for the browser tests.
+# of every bundled package beside it, and names it in static/editor.js and templates/index.html.
+# Also copies axe-core for the browser tests.
 # Run from anywhere: sh tools/editor/build.sh   (needs node and npm; the page itself never does)
 set -eu
 cd "$(dirname "$0")"
@@ -15,6 +16,8 @@ node_modules/.bin/esbuild editor-entry.js --bundle --format=esm --minify --legal
   --target=es2020 --banner:js="/* CodeMirror $VERSION bundle for Backprop Explorer (tools/editor); licences: codemirror-$VERSION.LICENSE */" \
   --metafile=node_modules/.bundle-meta.json --outfile="$OUT"
 node collect-licences.js node_modules/.bundle-meta.json "$VENDOR/codemirror-$VERSION.LICENSE" "codemirror-$VERSION.min.js"
+# the page names the bundle in its import and its preload
+sed -i "s/codemirror-[0-9.]*\.min\.js/codemirror-$VERSION.min.js/g" "$ROOT/static/editor.js" "$ROOT/templates/index.html"
 AXE=$(node -p 'require("./node_modules/axe-core/package.json").version')
 TESTS=$ROOT/tests/browser/vendor
 mkdir -p "$TESTS"
