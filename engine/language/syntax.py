@@ -7,6 +7,7 @@ that the line numbers stay those of the text as pasted.
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import sys
 import threading
@@ -18,6 +19,7 @@ from engine.limits import Limits
 # CPython 3.11 keeps ast.parse's recursion depth in one state shared by all threads; parses running
 # at once in a server's thread pool fail with "AST constructor recursion depth mismatch" (gh-106905).
 _PARSE_LOCK = threading.Lock()
+PARSE_ATTEMPTS = 3
 NOTEBOOK_LINE = re.compile(r"^[ \t]*[%!]")
 
 
@@ -58,8 +60,7 @@ def syntax_tree(source: str, limits: Limits) -> ast.Module:
     except UnicodeEncodeError as error:
         raise ProgramError("syntax", "the program contains an invalid character", *place(source, error.start)) from None
     try:
-        with _PARSE_LOCK:
-            tree = ast.parse(source, mode="exec")
+        tree = _parse(source)
     except SyntaxError as error:
         digits = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", source)
         if digits and "digits" in (error.msg or ""):  # Python refuses such integers before we see them
@@ -69,12 +70,34 @@ def syntax_tree(source: str, limits: Limits) -> ast.Module:
         return _raise_syntax(error.msg or "invalid syntax", error.lineno, error.offset, source)
     except (MemoryError, RecursionError):
         raise ProgramError("limit", "the program is nested too deeply") from None
+    except SystemError:
+        raise ProgramError("limit", "Python could not build this program's syntax tree; try again") from None
     except ValueError as error:
         raise ProgramError("syntax", str(error)) from None
     if not tree.body:
         raise ProgramError("syntax", "the program is empty: write a statement such as a = 2.0")
     check_size(tree, limits)
     return tree
+
+
+def _parse(source: str) -> ast.Module:
+    """ast.parse, one at a time and with the collector paused: CPython 3.11 keeps the depth of the tree
+    it is building in one state for all threads (gh-106905), so a parse interleaved with another one,
+    or with collector-run code that parses, fails with "AST constructor recursion depth mismatch"."""
+    with _PARSE_LOCK:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for attempt in range(PARSE_ATTEMPTS):
+                try:
+                    return ast.parse(source, mode="exec")
+                except SystemError as error:  # the mismatch: the tree was built; the check after it failed
+                    if "recursion depth mismatch" not in str(error) or attempt == PARSE_ATTEMPTS - 1:
+                        raise
+        finally:
+            if collecting:
+                gc.enable()
+    raise AssertionError("unreachable")
 
 
 def _raise_syntax(message: str, line: int | None, offset: int | None, source: str, kind: str = "syntax") -> ast.Module:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import Page, open_page, run_program, serious_violations, tid
+from tests.lecture_programs import PROGRAMS
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +16,10 @@ def test_the_page_has_no_serious_accessibility_violations_in_its_main_states(pag
     assert serious_violations(page) == [], "a graph"
     run_program(page, "a = 2.0\nb = q * a")
     assert serious_violations(page) == [], "an error"
+    run_program(page, PROGRAMS["lecture-training"])
+    assert page.text_content(tid("phase")) != "no graph"
+    screenshot(page, "43-training-run")
+    assert serious_violations(page) == [], "a training run, its last pass shown"
     page.select_option(tid("preset"), "lecture-L")
     page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '-8.0000'")
     page.check(tid("quiz"))
