@@ -40,7 +40,7 @@ def main() -> None:
         page.goto(f"http://127.0.0.1:{port}/")
         page.wait_for_selector("body[data-ready=true]")
         page.select_option('[data-testid="preset"]', "mlp-loss")
-        page.wait_for_function("document.querySelector('[data-testid=phase]').textContent.startsWith('forward 396')")
+        page.wait_for_function("document.querySelector('[data-testid=phase]').textContent.startsWith('forward 398')")
         nodes = page.locator("[data-testid=graph] svg g.node").count()
         print(f"MLP loss example: {nodes} SVG nodes (values and operations)")
         header = f"{'phase':<10} {'steps':>5} {'panned':>6} {'updated p50':>12} {'p95':>7}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import random
 from dataclasses import dataclass
 
 
@@ -17,41 +15,132 @@ class Example:
     note: str
 
 
-MLP_INPUTS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
-MLP_TARGETS = [1.0, -1.0, -1.0, 1.0]
-MLP_SIZES = [3, 4, 4, 1]
-MLP_SEED = 1337
+MLP_CLASSES = """\
+import random
+random.seed(1337)
+
+class Neuron:
+
+  def __init__(self, nin):
+    self.w = [Value(random.uniform(-1,1)) for _ in range(nin)]
+    self.b = Value(random.uniform(-1,1))
+
+  def __call__(self, x):
+    # w * x + b
+    act = sum((wi*xi for wi, xi in zip(self.w, x)), self.b)
+    out = act.tanh()
+    return out
+
+  def parameters(self):
+    return self.w + [self.b]
+
+class Layer:
+
+  def __init__(self, nin, nout):
+    self.neurons = [Neuron(nin) for _ in range(nout)]
+
+  def __call__(self, x):
+    outs = [n(x) for n in self.neurons]
+    return outs[0] if len(outs) == 1 else outs
+
+  def parameters(self):
+    return [p for neuron in self.neurons for p in neuron.parameters()]
+
+class MLP:
+
+  def __init__(self, nin, nouts):
+    sz = [nin] + nouts
+    self.layers = [Layer(sz[i], sz[i+1]) for i in range(len(nouts))]
+
+  def __call__(self, x):
+    for layer in self.layers:
+      x = layer(x)
+    return x
+
+  def parameters(self):
+    return [p for layer in self.layers for p in layer.parameters()]
+
+n = MLP(3, [4, 4, 1])
+xs = [
+  [2.0, 3.0, -1.0],
+  [3.0, -1.0, 0.5],
+  [0.5, 1.0, 1.0],
+  [1.0, 1.0, -1.0],
+]
+ys = [1.0, -1.0, -1.0, 1.0] # desired targets
+"""
 
 
-def mlp_loss_source(seed: int = MLP_SEED) -> str:
-    """The lecture's MLP(3, [4, 4, 1]) squared-error loss over its four examples, written out.
+def training_loop(steps: int = 20, learning_rate: float = 0.1, zero_grad: bool = True) -> str:
+    """The lecture's training loop cell after its classes: forward pass, backward pass, update."""
+    reset = "  for p in n.parameters():\n    p.grad = 0.0\n" if zero_grad else ""
+    return (
+        MLP_CLASSES
+        + f"""
+for k in range({steps}):
 
-    Weights are fixed numbers drawn with a seeded generator; each neuron is micrograd's
-    `sum((wi*xi for wi, xi in zip(self.w, x)), self.b).tanh()`.
-    """
-    rng = random.Random(seed)
-    lines = ["# MLP(3, [4, 4, 1]) with fixed weights; loss = sum((yout - ygt)**2)"]
-    for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(MLP_SIZES), start=1):
-        for j in range(fan_out):
-            weights = "; ".join(f"w{layer}_{j}_{i} = {rng.uniform(-1, 1):.4f}" for i in range(fan_in))
-            lines.append(f"{weights}; b{layer}_{j} = {rng.uniform(-1, 1):.4f}")
-    for n, xs in enumerate(MLP_INPUTS):
-        inputs = [repr(x) for x in xs]
-        for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(MLP_SIZES), start=1):
-            outputs = []
-            for j in range(fan_out):
-                terms = " + ".join(f"w{layer}_{j}_{i}*{inputs[i]}" for i in range(fan_in))
-                name = f"h{layer}_{j}_{n}" if layer < len(MLP_SIZES) - 1 else f"ypred{n}"
-                lines.append(f"{name} = (b{layer}_{j} + {terms}).tanh()")
-                outputs.append(name)
-            inputs = outputs
-    losses = " + ".join(f"(ypred{n} - {y})**2" for n, y in enumerate(MLP_TARGETS))
-    lines.append(f"loss = {losses}")
-    lines.append("loss.backward()")
-    return "\n".join(lines) + "\n"
+  # forward pass
+  ypred = [n(x) for x in xs]
+  loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
+
+  # backward pass
+{reset}  loss.backward()
+
+  # update
+  for p in n.parameters():
+    p.data += -{learning_rate} * p.grad
+
+  print(k, loss.data)
+
+ypred
+"""
+    )
+
+
+MICROGRAD_NN = """\
+import random
+from micrograd.engine import Value
+from micrograd.nn import MLP
+
+random.seed(1337)
+# two classes of points: above or below the line y = x
+X = [[random.uniform(-2, 2), random.uniform(-2, 2)] for _ in range(10)]
+y = [1 if b > a else -1 for a, b in X]
+
+model = MLP(2, [6, 1])  # ReLU neurons, a linear output
+print(model)
+print("number of parameters", len(model.parameters()))
+
+def loss():
+    scores = [model(x) for x in X]
+    # svm "max-margin" loss, with L2 regularization
+    losses = [(1 + -yi*scorei).relu() for yi, scorei in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    alpha = 1e-4
+    reg_loss = alpha * sum((p*p for p in model.parameters()))
+    total_loss = data_loss + reg_loss
+    accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
+    return total_loss, sum(accuracy) / len(accuracy)
+
+for k in range(15):
+    total_loss, acc = loss()
+    model.zero_grad()
+    total_loss.backward()
+    learning_rate = 1.0 - 0.9*k/15
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+    print(f"step {k} loss {total_loss.data:.4f}, accuracy {acc*100:.0f}%")
+"""
 
 
 EXAMPLES = [
+    Example(
+        "f-of-x",
+        "f(x) = 3x² − 4x + 5 and its slope",
+        "def f(x):\n  return 3*x**2 - 4*x + 5\n\nprint(f(3.0))\n\nh = 0.000001\nx = 3.0\n"
+        "print((f(x + h) - f(x))/h)  # the slope at 3: about 14\n",
+        "Plain Python, no graph yet: the derivative as the lecture first finds it, by nudging x a little.",
+    ),
     Example(
         "quadratic",
         "f(x) = 3x² − 4x + 5 at x = 3",
@@ -117,18 +206,47 @@ EXAMPLES = [
         "Every operation at once: g is 24.7041, dg/da is 138.8338 and dg/db is 645.5773.",
     ),
     Example(
-        "softmax-nll",
-        "Softmax and negative log likelihood over three logits",
-        "# logits of three next characters; the correct one is the second\n"
-        "l1 = 1.5; l2 = 0.4; l3 = -0.8\n"
-        "c1 = l1.exp(); c2 = l2.exp(); c3 = l3.exp()\ntotal = c1 + c2 + c3\n"
-        "p2 = c2 / total\nnll = -p2.log()\nnll.backward()\n",
-        "The makemore bigram loss: each logit's grad is its probability minus 1 for the correct one.",
+        "mlp-loss",
+        "MLP(3, [4, 4, 1]) and its loss on four examples",
+        MLP_CLASSES + "\nypred = [n(x) for x in xs]\nloss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))\n"
+        "loss.backward()\nn.layers[0].neurons[0].w[0].grad\n",
+        "The lecture's network: every weight gets a gradient from all four examples through the loss.",
     ),
     Example(
-        "mlp-loss",
-        "MLP(3, [4, 4, 1]) mean-squared-error loss",
-        mlp_loss_source(),
-        "The lecture's network on its four examples: every weight gets a gradient from all four.",
+        "lecture-training",
+        "Training the MLP: 20 steps of gradient descent",
+        training_loop(),
+        "Forward pass, zero_grad, backward pass, update, 20 times: the loss falls pass by pass.",
+    ),
+    Example(
+        "zero-grad-bug",
+        "The same loop without zero_grad",
+        training_loop(zero_grad=False),
+        "The lecture's bug: without p.grad = 0.0 each pass adds to the last pass's grads, and the steps grow.",
+    ),
+    Example(
+        "learning-rate-too-high",
+        "The same loop with a learning rate too high",
+        training_loop(steps=12, learning_rate=0.9),
+        "A step of 0.9 overshoots: the loss jumps instead of falling, then stalls.",
+    ),
+    Example(
+        "micrograd-nn",
+        "micrograd's own nn on two classes",
+        MICROGRAD_NN,
+        "micrograd's MLP with ReLU, the max-margin loss and model.zero_grad(), as micrograd's demo trains it.",
+    ),
+    Example(
+        "softmax-nll",
+        "The makemore bigram loss: softmax and negative log likelihood",
+        "# logits for three next characters; the right one is the second\n"
+        "logits = [Value(1.5), Value(0.4), Value(-0.8)]\n"
+        "counts = [logit.exp() for logit in logits]\n"
+        "total = sum(counts)\n"
+        "probs = [count / total for count in counts]\n"
+        "loss = -probs[1].log()\n"
+        "loss.backward()\n"
+        "print([round(p.data, 4) for p in probs], [round(l.grad, 4) for l in logits])\n",
+        "Each logit's grad is its probability, minus 1 for the right character.",
     ),
 ]

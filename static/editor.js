@@ -79,6 +79,9 @@ export class ProgramEditor {
           EditorView.updateListener.of((update) => parent.classList.toggle("invalid", update.state.field(invalid))),
           EditorView.contentAttributes.of({
             "data-testid": "source",
+            // editable text is in the tab order already; the explicit tabindex tells checkers that
+            // the scrolling box of a long program has a focusable part
+            tabindex: "0",
             "aria-label": label,
             "aria-describedby": describedBy,
             spellcheck: "false",

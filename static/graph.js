@@ -8,6 +8,7 @@ const MIN_TEXT_PX = 10; // fit the whole graph only while its texts stay at leas
 const READABLE_TEXT_PX = 12; // otherwise show the graph at this text height
 const MARGIN = 0.97; // of the box, left around a fitted graph
 const EDGE_PX = 16; // around the picture when it is larger than the box
+const FOLLOW_MARGIN_PX = 12; // a followed node stays this far inside the view
 const MAX_TEXT_PX = 100; // the closest zoom
 
 export class GraphView {
@@ -159,17 +160,31 @@ export class GraphView {
     this.svg.style.transform = `translate(${left}px, ${top}px)`;
   }
 
-  // Pan to a node that is not wholly in view, so that stepping never leaves the screen.
+  // Pan to a node that is not wholly in view, so that stepping never leaves the screen. Measured on
+  // screen (before this step changes any text, so the layout is still clean): the node's box against
+  // the graph's box less a margin, so that no node is left cut at an edge.
   follow(id) {
-    const box = this.boxOf(id);
-    if (!box || !this.center) return;
-    const [w, h] = [this.width * this.unit, this.height * this.unit];
-    const [left, top] = [this.center[0] - w / 2, this.center[1] - h / 2];
+    const group = this.elements.get(id)?.group;
+    if (!group || !this.center) return;
+    const node = group.getBoundingClientRect();
+    const view = this.container.getBoundingClientRect();
+    const margin = FOLLOW_MARGIN_PX;
     const inside =
-      box.x >= left && box.y >= top && box.x + box.width <= left + w && box.y + box.height <= top + h;
-    if (inside) return;
+      node.left >= view.left + margin &&
+      node.top >= view.top + margin &&
+      node.right <= view.right - margin &&
+      node.bottom <= view.bottom - margin;
+    if (inside || node.width + node.height === 0) return;
     this.atHome = false;
-    this.place(...this.clamped([box.x + box.width / 2, box.y + box.height / 2]), this.unit);
+    const dx = (node.left + node.right) / 2 - (view.left + view.right) / 2;
+    const dy = (node.top + node.bottom) / 2 - (view.top + view.bottom) / 2;
+    const middle = [this.center[0] + dx * this.unit, this.center[1] + dy * this.unit];
+    const clamped = this.clamped(middle);
+    // A text drawn wider than Graphviz measured it can reach past the picture's edge: then the node wins.
+    const fits =
+      Math.abs(clamped[0] - middle[0]) / this.unit <= (view.width - node.width) / 2 - margin &&
+      Math.abs(clamped[1] - middle[1]) / this.unit <= (view.height - node.height) / 2 - margin;
+    this.place(...(fits ? clamped : middle), this.unit);
   }
 
   setText(element, text) {

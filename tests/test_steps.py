@@ -71,13 +71,17 @@ def test_micrograd_more_ops_program() -> None:
     assert grads["b"] == pytest.approx(645.5773, abs=1e-4)
 
 
-@pytest.mark.parametrize("source", [SANITY_CHECK, MORE_OPS] + [e.source for e in EXAMPLES], ids=lambda s: s[:24])
+GRAPHS = [SANITY_CHECK, MORE_OPS] + [e.source for e in EXAMPLES if e.id != "f-of-x"]  # f-of-x makes no Value
+
+
+@pytest.mark.parametrize("source", GRAPHS, ids=lambda s: s[:24])
 def test_every_gradient_matches_pytorch_on_the_same_graph(source: str) -> None:
     exploration = explore(source)
     data, grads = torch_grads(default_output(source))
     assert output_data(exploration) == pytest.approx(data, rel=1e-12)
     for node in exploration.nodes:
-        assert node.grad == pytest.approx(grads[node.id], rel=1e-9, abs=1e-12), node
+        # A stale pass (no zero_grad) starts from the last pass's grads: its own part is what PyTorch computes.
+        assert node.grad - node.grad_before == pytest.approx(grads[node.id], rel=1e-9, abs=1e-12), node
 
 
 def test_backward_steps_replay_to_every_grad() -> None:
