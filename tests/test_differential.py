@@ -25,8 +25,11 @@ KINDS = {
 REL = 1e-9  # numbers agree to this, relative; the explorer's tanh is the stable form, so last bits may differ
 
 
+ABS = 1e-9  # where values cancel (a saturated tanh, a loss near 0), the order of a set's sum shows in the last digits
+
+
 def close(a: float, b: float, rel: float = REL) -> bool:
-    return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
+    return math.isclose(a, b, rel_tol=rel, abs_tol=ABS)
 
 
 def op_name(op: str) -> str:

@@ -34,6 +34,21 @@ def test_new_numbers_in_a_known_structure_cost_no_dot_run() -> None:
     assert first != second and 'id="data-n0" class="data"' in second
 
 
+def test_every_pass_of_a_training_loop_shares_one_layout_with_its_own_ids() -> None:
+    source = (
+        "w = Value(0.5)\nfor k in range(3):\n    loss = (w * 2.0 - 1.0)**2\n    w.grad = 0.0\n    loss.backward()\n"
+        "    w.data += -0.1 * w.grad\n"
+    )
+    pictures = make_pictures()
+    drawings = [pictures.draw(explore(source, pass_index=index)) for index in range(3)]
+    assert pictures.dot_runs == 1
+    for index, svg in enumerate(drawings):
+        graph = explore(source, pass_index=index)
+        assert f'<g id="node-{graph.output}" class="node">' in svg and f'id="data-{graph.output}"' in svg
+        assert [f'id="node-{node.id}"' in svg for node in graph.nodes] == [True] * len(graph.nodes)
+    assert drawings[0] != drawings[1]
+
+
 def test_the_cache_keeps_at_most_its_size() -> None:
     pictures = make_pictures(cache_size=2)
     for k in range(4):

@@ -15,12 +15,18 @@ TEXT = re.compile(r"<text([^>]*)>([^<]*)</text>")
 GRAPH_GROUP = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
 
 
+# A node's name in the DOT text (`v12`, its place in the topological order) where dot repeats it:
+# in element ids and in titles (`v3->op_v12`), never in labels.
+NAMED = re.compile(r'id="[^"]*"|<title>[^<]*</title>')
+PLACE = re.compile(r"(?<=[-_>])v(\d+)(?=[-_<&\"])")
+
+
 @dataclass(frozen=True)
 class SvgTemplate:
-    """An SVG with a slot for every data and grad text: parts[0] slot[0] parts[1] ... parts[-1]."""
+    """An SVG with a slot for every node id, data and grad text: parts[0] slot[0] parts[1] ... parts[-1]."""
 
     parts: list[str]
-    slots: list[tuple[str, str]]  # ("data" | "grad", node id)
+    slots: list[tuple[str, int]]  # ("id" | "data" | "grad", place of the node in the topological order)
 
 
 def make_template(svg: str) -> SvgTemplate:
@@ -30,27 +36,43 @@ def make_template(svg: str) -> SvgTemplate:
         raise PictureError("Graphviz wrote something that is not a picture")
     svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.DOTALL).replace("&#45;", "-")
     svg = GRAPH_GROUP.sub(r'<g id="\1" class="graph"', svg, count=1)
-    parts: list[str] = []
-    slots: list[tuple[str, str]] = []
-    cursor = 0
+    cuts: list[tuple[int, int, str, int]] = []  # (start, end, slot kind, place): text replaced by a slot
     for group in NODE_GROUP.finditer(svg):
-        node_id = group.group(1)
         texts = list(TEXT.finditer(svg, group.start(2), group.end(2)))
         if len(texts) < 2:
             raise PictureError("Graphviz drew a value node without its data and grad")
+        place = int(group.group(1)[1:])
         for kind, text in zip(("data", "grad"), texts[-2:], strict=True):
-            parts.append(svg[cursor : text.start()] + f'<text id="{kind}-{node_id}" class="{kind}"{text.group(1)}>')
-            slots.append((kind, node_id))
-            cursor = text.end(2)
+            cuts.append((text.start(2), text.end(2), kind, place))
+    for named in NAMED.finditer(svg):
+        for name in PLACE.finditer(svg, named.start(), named.end()):
+            cuts.append((name.start(), name.end(), "id", int(name.group(1))))
+    parts: list[str] = []
+    slots: list[tuple[str, int]] = []
+    cursor = 0
+    for start, end, kind, place in sorted(cuts):
+        piece = svg[cursor:start]
+        if kind != "id":  # the text element gets the API's id: data-<id>, grad-<id>
+            opening = piece.rindex("<text")
+            parts.append(f'{piece[:opening]}<text id="{kind}-')
+            slots.append(("id", place))
+            piece = f'" class="{kind}"{svg[cursor + opening + 5 : start]}'
+        parts.append(piece)
+        slots.append((kind, place))
+        cursor = end
     parts.append(svg[cursor:])
     return SvgTemplate(parts, slots)
 
 
 def fill_template(template: SvgTemplate, exploration: Exploration) -> str:
-    """The template with this exploration's data and grad in every slot."""
-    numbers = {node.id: {"data": node.data, "grad": node.grad} for node in exploration.nodes}
+    """The template with this exploration's ids, data and grads in its slots."""
+    nodes = exploration.nodes
     pieces = [template.parts[0]]
-    for (kind, node_id), part in zip(template.slots, template.parts[1:], strict=True):
-        pieces.append(f"{kind} {format_number(numbers[node_id][kind])}")
+    for (kind, place), part in zip(template.slots, template.parts[1:], strict=True):
+        node = nodes[place]
+        if kind == "id":
+            pieces.append(node.id)
+        else:
+            pieces.append(f"{kind} {format_number(node.data if kind == 'data' else node.grad)}")
         pieces.append(part)
     return "".join(pieces)

@@ -1,7 +1,9 @@
 """The DOT text of a graph: draw_dot's records and operation nodes, the API's ids, every label escaped.
 
-The text depends only on the structure (ids, labels, operations, edges): number cells have a
-fixed width and hold a placeholder, so one layout serves every data and grad of a structure.
+The text depends only on the structure (labels, operations, edges): number cells have a fixed
+width and hold a placeholder, and nodes are named by their place in the topological order
+(`v0`, `v1`, ...), not by their ids, so one layout serves every data and grad of a structure and
+every pass of a training loop; the template puts each pass's own ids back (template.py).
 """
 
 from __future__ import annotations
@@ -27,9 +29,15 @@ KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 
 
 def structure_key(exploration: Exploration) -> tuple[object, ...]:
-    """What the layout depends on, and nothing else: ids, labels, operations and edges."""
-    nodes = tuple((node.id, node.label, node.op) for node in exploration.nodes)
-    return nodes, tuple((edge.source, edge.target) for edge in exploration.edges)
+    """What the layout depends on, and nothing else: labels, operations and edges between places."""
+    places = {node.id: index for index, node in enumerate(exploration.nodes)}
+    nodes = tuple((node.label, node.op) for node in exploration.nodes)
+    return nodes, tuple((places[edge.source], places[edge.target]) for edge in exploration.edges)
+
+
+def place_name(index: int) -> str:
+    """The name of the node at this place in the topological order, in the DOT text and the template."""
+    return f"v{index}"
 
 
 def dot_size(exploration: Exploration) -> int:
@@ -40,19 +48,20 @@ def dot_size(exploration: Exploration) -> int:
 def dot_source(exploration: Exploration) -> str:
     """The DOT text of a graph, laid out left to right like micrograd's draw_dot; numbers are placeholders."""
     lines = [HEADER]
+    names = {node.id: place_name(index) for index, node in enumerate(exploration.nodes)}
     for node in exploration.nodes:
-        name, node_id = _quote(node.id), _quote(f"node-{node.id}")
-        lines.append(f"\t{name} [label={_value_label(node.label)} id={node_id} shape=plain]\n")
+        name = names[node.id]
+        lines.append(f"\t{name} [label={_value_label(node.label)} id={_quote(f'node-{name}')} shape=plain]\n")
         if node.op:
-            op, op_id, edge_id = _quote(f"op_{node.id}"), _quote(f"op-{node.id}"), _quote(f"edge-op-{node.id}")
+            op, op_id, edge_id = f"op_{name}", _quote(f"op-{name}"), _quote(f"edge-op-{name}")
             lines.append(f"\t{op} [label=<{_escape(node.op)}> id={op_id} shape=ellipse]\n")
             lines.append(f"\t{op} -> {name} [id={edge_id}]\n")
     positions: dict[str, int] = {}
     for edge in exploration.edges:
-        k = positions.get(edge.target, 0)
-        positions[edge.target] = k + 1
-        edge_id = _quote(f"edge-{edge.source}-{edge.target}-{k}")
-        lines.append(f"\t{_quote(edge.source)} -> {_quote(f'op_{edge.target}')} [id={edge_id}]\n")
+        source, target = names[edge.source], names[edge.target]
+        k = positions.get(target, 0)
+        positions[target] = k + 1
+        lines.append(f"\t{source} -> op_{target} [id={_quote(f'edge-{source}-{target}-{k}')}]\n")
     lines.append("}\n")
     return "".join(lines)
 
