@@ -1,4 +1,5 @@
-"""The time of one timeline step in the browser, on the MLP loss example (about 400 values).
+"""The time of one timeline step in the browser, on the MLP loss example and on the last pass of the
+training loop (`lecture-training`, about 400 values per pass, with its resets and updates).
 
 Run: python -m bench.page     (starts the app and Debian's Chromium itself)
 Prints, for steps in the forward and the backward phase, the time from the key press to the
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from bench.client import running_server
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
@@ -33,6 +34,25 @@ MEASURE = """async (key) => {
 }"""
 
 
+HEADER = f"{'graph':<9} {'phase':<9} {'steps':>5} {'panned':>6} {'updated p50':>12} {'p95':>7}"
+
+
+def measure(page: Page, graph: str, phases: list[tuple[str, str, str]]) -> None:
+    """Print p50 and p95 of STEPS key presses per phase: from the key to the SVG updated, and painted."""
+    for phase, start_key, key in phases:
+        page.evaluate(MEASURE, start_key)
+        results = [page.evaluate(MEASURE, key) for _ in range(STEPS)]
+        if not all(result[2] for result in results):
+            raise RuntimeError("a key press did not move the timeline")
+        updated = sorted(result[0] for result in results)
+        painted = sorted(result[1] for result in results)
+        panned = sum(result[3] for result in results)
+        print(
+            f"{graph:<9} {phase:<9} {STEPS:>5} {panned:>6} {statistics.median(updated):>10.2f}ms {updated[94]:>5.2f}ms "
+            f"{statistics.median(painted):>13.2f}ms {painted[94]:>5.2f}ms"
+        )
+
+
 def main() -> None:
     with running_server(workers=1) as port, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -43,20 +63,15 @@ def main() -> None:
         page.wait_for_function("document.querySelector('[data-testid=phase]').textContent.startsWith('forward 398')")
         nodes = page.locator("[data-testid=graph] svg g.node").count()
         print(f"MLP loss example: {nodes} SVG nodes (values and operations)")
-        header = f"{'phase':<10} {'steps':>5} {'panned':>6} {'updated p50':>12} {'p95':>7}"
-        print(f"{header} {'next frame p50':>15} {'p95':>7}")
-        for phase, start_key, key in [("forward", "Home", "ArrowRight"), ("backward", "End", "ArrowLeft")]:
-            page.evaluate(MEASURE, start_key)
-            results = [page.evaluate(MEASURE, key) for _ in range(STEPS)]
-            if not all(result[2] for result in results):
-                raise RuntimeError("a key press did not move the timeline")
-            updated = sorted(result[0] for result in results)
-            painted = sorted(result[1] for result in results)
-            panned = sum(result[3] for result in results)
-            print(
-                f"{phase:<10} {STEPS:>5} {panned:>6} {statistics.median(updated):>10.2f}ms {updated[94]:>5.2f}ms "
-                f"{statistics.median(painted):>13.2f}ms {painted[94]:>5.2f}ms"
-            )
+        print(f"{HEADER} {'next frame p50':>15} {'p95':>7}")
+        measure(page, "mlp-loss", [("forward", "Home", "ArrowRight"), ("backward", "End", "ArrowLeft")])
+        page.select_option('[data-testid="preset"]', "lecture-training")
+        page.wait_for_function("document.querySelector('[data-testid=pass-info]').textContent.startsWith('pass 20')")
+        page.wait_for_function("document.querySelector('[data-testid=status]').textContent === ''")
+        nodes = page.locator("[data-testid=graph] svg g.node").count()
+        print(f"Training loop, its last pass: {nodes} SVG nodes; the timeline runs through resets and updates")
+        # From the start forward through forward and resets; from the end back through updates and backward.
+        measure(page, "training", [("forward", "Home", "ArrowRight"), ("backward", "End", "ArrowLeft")])
         browser.close()
 
 

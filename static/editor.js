@@ -108,6 +108,17 @@ export class ProgramEditor {
     this.view.focus();
   }
 
+  // Select a 1-based line and bring it into view (a console line shows where it was printed).
+  selectLine(line) {
+    const { doc } = this.view.state;
+    const row = doc.line(Math.max(1, Math.min(line, doc.lines)));
+    this.view.dispatch({
+      selection: { anchor: row.from, head: row.to },
+      effects: EditorView.scrollIntoView(row.from, { y: "center" }),
+    });
+    this.view.focus();
+  }
+
   // Underline the program at a 1-based line and column: the word that starts there, or one character.
   markError(line, column, message) {
     const { state } = this.view;

@@ -1,11 +1,13 @@
 // The explorer page: editor, run, timeline, nudge, quiz, sharing. Talks to the JSON API only.
 
 import { callApi, readExamples } from "./api.js";
+import { renderConsole } from "./console.js";
 import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
 import { GraphView } from "./graph.js";
 import { renderLeaves, tickedLeaves } from "./leaves.js";
+import { drawPasses, passText } from "./passes.js";
 import { Quiz } from "./quiz.js";
 import { readShared, writeShared } from "./share.js";
 import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
@@ -19,6 +21,8 @@ const page = {
   overrides: {},
   timeline: null,
   position: 0,
+  pass: null, // the pass shown, when the program has several
+  passes: [],
   numeric: false,
   timer: null,
   examples: [],
@@ -34,18 +38,20 @@ function setStatus(text) {
 
 // -- running a program
 
-async function run({ source = editor.getValue(), position = null, keepOverrides = false } = {}) {
+async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false } = {}) {
   const sameProgram = keepOverrides || source === page.source;
   const overrides = sameProgram ? page.overrides : {};
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
+  const chosen = pass !== undefined ? pass : sameProgram ? page.pass : null; // null: the API's default pass
   setStatus("Running…");
   try {
-    const graph = await callApi("api/graph", { source, overrides, numeric_check: numeric }, setStatus);
+    const request = { source, overrides, numeric_check: numeric, pass: chosen };
+    const graph = await callApi("api/graph", request, setStatus);
     if (!sameProgram) forgetProgram(source);
     page.source = source;
     page.overrides = overrides;
     clearError(editor);
-    showGraph(graph, position);
+    showGraph(graph, position, false, keepView);
     setStatus("");
   } catch (error) {
     showError(editor, error);
@@ -71,9 +77,11 @@ function forgetProgram(source) {
   }
 }
 
-function showGraph(graph, position = null, keepPicture = false) {
-  page.timeline = buildTimeline(graph);
-  if (!keepPicture) view.show(graph.svg, page.timeline);
+function showGraph(graph, position = null, keepPicture = false, keepView = false) {
+  page.timeline = buildTimeline(graph, page.source);
+  if (!keepPicture) view.show(graph.svg, page.timeline, keepView);
+  showPasses(graph);
+  renderConsole($("console"), graph, (line) => editor.selectLine(line));
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
   $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";
@@ -85,6 +93,40 @@ function showGraph(graph, position = null, keepPicture = false) {
   $("graph-empty").textContent = empty ? emptyMessage(graph) : "";
   showLeaves();
   goTo(position ?? page.timeline.forwardEnd);
+}
+
+// -- training: the passes of the program, one chosen
+
+function showPasses(graph) {
+  page.passes = graph.passes ?? [];
+  page.pass = page.passes.length > 1 ? graph.pass : null;
+  const several = page.pass !== null;
+  $("training").hidden = !several;
+  drawPasses($("passes"), page.passes, graph.pass, choosePass);
+  $("pass-info").textContent = several ? passText(page.passes, page.pass) : "";
+  $("pass-prev").disabled = !several || page.pass === 0;
+  $("pass-next").disabled = !several || page.pass === page.passes.length - 1;
+}
+
+// Another pass of the same program: same layout and view, the same step; only numbers change.
+async function choosePass(index) {
+  if (page.pass === null || index < 0 || index >= page.passes.length || index === page.pass) return;
+  const focused = document.activeElement?.closest?.('[data-testid="passes"]') !== null;
+  await run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true });
+  if (focused) $("passes").querySelector('[aria-current="true"]')?.focus(); // keyboard users stay on the chart
+}
+
+// A stale pass (no zero_grad before backward): say so from its seed on, naming a grad it started from.
+function showStaleWarning(step) {
+  const pass = page.passes[page.pass];
+  const stale = Boolean(pass?.stale) && step.kind === "backward";
+  $("stale-warning").hidden = !stale;
+  if (!stale) return;
+  const carried = page.timeline.graph.nodes.find((node) => node.grad_before);
+  const example = carried ? ` (${carried.label || carried.name || carried.path}.grad was ${formatNumber(carried.grad_before)})` : "";
+  $("stale-warning").textContent =
+    `Stale pass: the grads were not set to zero before backward(), so they start from the last pass's values${example} ` +
+    "and this pass's grads add up on top of them. This is the zero_grad bug: set every p.grad = 0.0 before loss.backward().";
 }
 
 function hasGraph() {
@@ -99,6 +141,7 @@ function emptyMessage(graph) {
 
 function showNoGraph() {
   $("phase").textContent = "no graph";
+  $("stale-warning").hidden = true;
   $("narration").replaceChildren();
   $("output-value").textContent = "";
   delete $("output-value").dataset.value;
@@ -124,6 +167,7 @@ function goTo(position) {
   const state = stateAt(timeline, page.position);
   view.apply(state);
   $("phase").textContent = phaseText(timeline, page.position);
+  showStaleWarning(state.step);
   const narration = $("narration");
   narration.replaceChildren(
     ...narrate(timeline, page.position).map((line) => Object.assign(document.createElement("p"), { textContent: line })),
@@ -187,7 +231,9 @@ function leafNodes() {
 }
 
 function showLeaves() {
-  renderLeaves($("leaves"), leafNodes(), { source: page.source, hideGrads: quiz.on });
+  const changes = (page.timeline.graph.updates ?? []).filter((change) => change.field === "data");
+  const updated = changes.length ? new Map(changes.map((change) => [change.node, change.after])) : null;
+  renderLeaves($("leaves"), leafNodes(), { source: page.source, hideGrads: quiz.on, updated });
 }
 
 async function nudge() {
@@ -225,8 +271,8 @@ function selectNode(id) {
 // -- sharing: the URL's hash holds the program, the overrides and the position
 
 function saveToUrl() {
-  const { source, overrides, position } = page;
-  writeShared({ source, overrides, position, step: $("nudge-step").value, quiz: quiz.on });
+  const { source, overrides, position, pass } = page;
+  writeShared({ source, overrides, pass, position, step: $("nudge-step").value, quiz: quiz.on });
 }
 
 async function loadFromUrl() {
@@ -237,7 +283,7 @@ async function loadFromUrl() {
   $("nudge-step").value = shared.step;
   page.source = shared.source;
   page.overrides = shared.overrides;
-  await run({ position: shared.position, keepOverrides: true });
+  await run({ position: shared.position, keepOverrides: true, pass: shared.pass });
   return true;
 }
 
@@ -286,6 +332,8 @@ function onKey(event) {
     Home: () => goTo(0),
     End: () => goTo(Number.MAX_SAFE_INTEGER),
     " ": togglePlay,
+    PageUp: () => choosePass((page.pass ?? 0) - 1),
+    PageDown: () => choosePass((page.pass ?? 0) + 1),
   };
   const action = actions[event.key];
   if (!action) return;
@@ -303,6 +351,8 @@ async function main() {
   $("to-start").addEventListener("click", () => goTo(0));
   $("to-end").addEventListener("click", () => goTo(Number.MAX_SAFE_INTEGER));
   $("play").addEventListener("click", togglePlay);
+  $("pass-prev").addEventListener("click", () => choosePass(page.pass - 1));
+  $("pass-next").addEventListener("click", () => choosePass(page.pass + 1));
   $("position").addEventListener("input", () => goTo(Number($("position").value)));
   $("speed").addEventListener("input", () => {
     if (page.timer) {

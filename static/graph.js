@@ -36,8 +36,10 @@ export class GraphView {
     else this.render();
   }
 
-  // Put a new picture in place; the timeline's graph names its elements.
-  show(svgText, timeline) {
+  // Put a new picture in place; the timeline's graph names its elements. With `keepView`, a
+  // picture of the same size (another pass of a training loop) keeps the pan and zoom.
+  show(svgText, timeline, keepView = false) {
+    const kept = keepView && this.svg && !this.atHome ? { home: this.home.join(" "), center: this.center, unit: this.unit } : null;
     this.container.querySelector("svg")?.remove();
     this.elements.clear();
     this.shown.clear();
@@ -73,7 +75,8 @@ export class GraphView {
     this.fitBox();
     this.place(this.home[0] + this.home[2] / 2, this.home[1] + this.home[3] / 2, 1); // texts at full size
     this.textUnits = this.measureText();
-    this.goHome();
+    if (kept && kept.home === this.home.join(" ")) this.place(...kept.center, kept.unit);
+    else this.goHome();
   }
 
   // The height of a data text in picture units, measured once at one unit per pixel (on screen

@@ -3,8 +3,10 @@
 import { formatNumber } from "./format.js";
 
 // Rows for `nodes`; the ticks stay for the same program, and a new program starts all ticked.
-// In a quiz the grads are the answers, so they are hidden.
-export function renderLeaves(table, nodes, { source, hideGrads }) {
+// In a quiz the grads are the answers, so they are hidden. `updated` (id -> data after the pass's
+// update, or null) adds the column of the data after the update.
+export function renderLeaves(table, nodes, { source, hideGrads, updated = null }) {
+  table.querySelector('[data-testid="leaves-after"]').hidden = !updated;
   const body = table.querySelector("tbody");
   const checked = new Set(tickedLeaves(table));
   const fresh = body.children.length === 0 || body.dataset.source !== source;
@@ -17,7 +19,8 @@ export function renderLeaves(table, nodes, { source, hideGrads }) {
       box.setAttribute("aria-label", `nudge ${name}`);
       const grad = hideGrads ? "?" : formatNumber(node.grad);
       const numeric = node.numeric_grad === null ? "—" : hideGrads ? "?" : formatNumber(node.numeric_grad);
-      const cells = [name, formatNumber(node.data), grad, numeric];
+      const after = updated ? [updated.has(node.id) ? formatNumber(updated.get(node.id)) : "—"] : [];
+      const cells = [name, formatNumber(node.data), ...after, grad, numeric];
       const first = document.createElement("td");
       first.append(box);
       row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));

@@ -1,18 +1,27 @@
-// The timeline of a graph: start, one forward step per node, the backward seed, one backward
-// step per operation node. Pure functions: the state and the narration at any position.
+// The timeline of a graph: start, one forward step per node, the resets of the pass (grads set to
+// zero), the backward seed, one backward step per operation node, then the updates of the pass.
+// Pure functions: the state and the narration at any position.
 
 import { formatNumber as f } from "./format.js";
 
-export function buildTimeline(graph) {
+export function buildTimeline(graph, source = "") {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const operands = new Map(graph.nodes.map((node) => [node.id, []]));
   for (const edge of graph.edges) operands.get(edge.target).push(edge.source);
   const steps = [{ kind: "start" }];
   graph.forward.forEach((id, i) => steps.push({ kind: "forward", node: id, index: i + 1, total: graph.forward.length }));
+  const resets = graph.resets ?? [];
+  const updates = graph.updates ?? [];
+  resets.forEach((change, i) => steps.push({ kind: "reset", node: change.node, change, index: i + 1, total: resets.length }));
+  const seed = steps.length;
   graph.backward.forEach((step, i) =>
     steps.push({ kind: "backward", node: step.node, deposits: step.deposits, index: i + 1, total: graph.backward.length }),
   );
-  return { graph, nodes, operands, steps, forwardEnd: graph.forward.length, last: steps.length - 1 };
+  const backwardEnd = steps.length - 1;
+  updates.forEach((change, i) => steps.push({ kind: "update", node: change.node, change, index: i + 1, total: updates.length }));
+  const forwardEnd = graph.forward.length;
+  const sourceLines = source.split("\n");
+  return { graph, nodes, operands, steps, forwardEnd, seed, backwardEnd, sourceLines, last: steps.length - 1 };
 }
 
 export function phaseText(timeline, position) {
@@ -28,14 +37,23 @@ export function stateAt(timeline, position) {
   for (let i = 1; i <= Math.min(position, forwardEnd); i++) computed.add(steps[i].node);
   const data = new Map();
   const grad = new Map();
+  // A grad before this pass's resets: what the last pass left (the first reset's `before`), else
+  // the grad this pass's backward starts from (not 0 when the program did not zero it).
+  const leftOver = new Map();
+  for (const change of graph.resets ?? []) if (!leftOver.has(change.node)) leftOver.set(change.node, change.before);
   for (const node of graph.nodes) {
     data.set(node.id, computed.has(node.id) ? node.data : null);
-    grad.set(node.id, computed.has(node.id) ? 0 : null);
+    grad.set(node.id, computed.has(node.id) ? (leftOver.get(node.id) ?? node.grad_before ?? 0) : null);
   }
   const received = new Map(); // deposits so far per node, to narrate accumulation
   let deposits = [];
   for (let i = forwardEnd + 1; i <= position; i++) {
     const step = steps[i];
+    if (step.kind !== "backward") {
+      const field = step.change.field === "data" ? data : grad;
+      if (field.has(step.node)) field.set(step.node, step.change.after);
+      continue;
+    }
     if (step.deposits.length === 0) grad.set(step.node, 1);
     deposits = step.deposits.map((deposit, k) => {
       const before = grad.get(deposit.to);
@@ -53,7 +71,7 @@ const PLAIN_NAME = /^[\p{L}\p{N}_.[\]]+$/u; // a name, a path like n.w[2], or a 
 
 function rawName(timeline, id) {
   const node = timeline.nodes.get(id);
-  return node.label || node.name || id;
+  return node ? node.label || node.name || node.path || id : id;
 }
 
 // A name to write before `.grad` or an operator: a label with operators or spaces in parentheses,
@@ -116,6 +134,7 @@ export function narrate(timeline, position) {
   }
   const name = nameOf(timeline, step.node);
   const node = timeline.nodes.get(step.node);
+  if (step.kind === "reset" || step.kind === "update") return [changeLine(timeline, step)];
   if (step.kind === "forward") {
     if (!node.op) return [`${name} = ${f(node.data)} (a leaf: its data is given)`];
     return [`${name} = ${describe(timeline, step.node)} = ${arithmetic(timeline, step.node)} = ${f(node.data)}`];
@@ -124,6 +143,15 @@ export function narrate(timeline, position) {
     return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];
   }
   return depositLines(timeline, step, state.deposits);
+}
+
+// A reset or an update, with the program's own line: `w.grad = 0.0000 (was 0.3105)`.
+function changeLine(timeline, step) {
+  const { node, change } = step;
+  const target = `${nameOf(timeline, node)}.${change.field}`;
+  const code = `${(timeline.sourceLines[change.line - 1] ?? "").trim()}  (line ${change.line})`;
+  if (step.kind === "reset") return `${target} = ${f(change.after)} (was ${f(change.before)}) · ${code}`;
+  return `${target}: ${code}: ${f(change.before)} → ${f(change.after)}`;
 }
 
 // The chain-rule arithmetic of a backward step's deposits (all of them, or those into one node).

@@ -19,7 +19,16 @@ def test_the_page_has_no_serious_accessibility_violations_in_its_main_states(pag
     run_program(page, PROGRAMS["lecture-training"])
     assert page.text_content(tid("phase")) != "no graph"
     screenshot(page, "43-training-run")
-    assert serious_violations(page) == [], "a training run, its last pass shown"
+    assert page.locator(f"{tid('passes')} circle.point").count() == 20
+    assert page.is_visible(tid("console"))
+    assert serious_violations(page) == [], "a training run, its last pass shown, its chart and console"
+    page.select_option(tid("preset"), "zero-grad-bug")
+    page.wait_for_function("document.querySelector('[data-testid=pass-info]').textContent.startsWith('pass 20')")
+    page.wait_for_function("document.querySelector('[data-testid=status]').textContent === ''")
+    page.focus(tid("graph"))
+    page.keyboard.press("ArrowRight")
+    assert page.is_visible(tid("stale-warning"))
+    assert serious_violations(page) == [], "a stale pass at its seed, its warning shown"
     page.select_option(tid("preset"), "lecture-L")
     page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '-8.0000'")
     page.check(tid("quiz"))
