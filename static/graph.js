@@ -39,6 +39,8 @@ export class GraphView {
   // Put a new picture in place; the timeline's graph names its elements. With `keepView`, a
   // picture of the same size (another pass of a training loop) keeps the pan and zoom.
   show(svgText, timeline, keepView = false) {
+    if (keepView && svgText && this.reuse(timeline)) return;
+    this.timeline = timeline;
     const kept = keepView && this.svg && !this.atHome ? { home: this.home.join(" "), center: this.center, unit: this.unit } : null;
     this.container.querySelector("svg")?.remove();
     this.elements.clear();
@@ -77,6 +79,42 @@ export class GraphView {
     this.textUnits = this.measureText();
     if (kept && kept.home === this.home.join(" ")) this.place(...kept.center, kept.unit);
     else this.goHome();
+  }
+
+  // Another pass of the same structure (a training loop): the server draws such passes with one
+  // layout, their pictures differing only in numbers and ids, so the picture stays and its
+  // elements take the new ids. No SVG to parse and lay out again: choosing a pass stays quick.
+  reuse(timeline) {
+    const before = this.timeline;
+    if (!this.svg || !before || before.graph.forward.length !== timeline.graph.forward.length) return false;
+    const toOld = new Map(timeline.graph.forward.map((id, i) => [id, before.graph.forward[i]]));
+    if (toOld.size !== this.elements.size) return false;
+    for (const [id, old] of toOld) {
+      const [node, was] = [timeline.nodes.get(id), before.nodes.get(old)];
+      if (!node || !was || node.op !== was.op || node.label !== was.label) return false;
+      const operands = timeline.operands.get(id).map((operand) => toOld.get(operand));
+      if (operands.join() !== before.operands.get(old).join()) return false;
+    }
+    const toNew = new Map([...toOld].map(([id, old]) => [old, id]));
+    const renamed = (text) => text.replace(/n\d+/g, (id) => toNew.get(id) ?? id);
+    const elements = new Map();
+    const boxes = new Map();
+    for (const [id, old] of toOld) {
+      const parts = this.elements.get(old);
+      for (const element of [parts.group, parts.data, parts.grad, parts.op, parts.opEdge, ...parts.edges]) {
+        if (!element) continue;
+        element.id = renamed(element.id);
+        const title = element.querySelector(":scope > title");
+        if (title) title.textContent = renamed(title.textContent);
+      }
+      elements.set(id, parts);
+      if (this.boxes.has(old)) boxes.set(id, this.boxes.get(old));
+    }
+    this.elements = elements;
+    this.boxes = boxes;
+    this.timeline = timeline;
+    this.output = timeline.graph.output;
+    return true;
   }
 
   // The height of a data text in picture units, measured once at one unit per pixel (on screen

@@ -9,7 +9,17 @@ import pytest
 from engine.examples import EXAMPLES
 from engine.value import format_number
 from tests.browser.conftest import screenshot
-from tests.browser.helpers import EDITOR_BUNDLE, Page, open_page, run_program, svg_text, text, tid, wait_idle
+from tests.browser.helpers import (
+    EDITOR_BUNDLE,
+    Page,
+    open_page,
+    run_program,
+    svg_text,
+    text,
+    tid,
+    view_of,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,9 +77,21 @@ def test_a_training_run_charts_every_pass_and_shows_the_last(page: Page) -> None
     assert page.is_disabled(tid("pass-next"))
     screenshot(page, "70-training")
 
+    page.evaluate("document.querySelector('[data-testid=graph] svg').dataset.kept = 'yes'")
+    view = view_of(page)
     page.click(tid("pass-prev"))
     wait_for_pass(page, pass_info(graph, 18))
     assert text(page, tid("output-value")) == format_number(graph["passes"][18]["data"])
+    # The same picture and view, its numbers and ids those of the pass chosen.
+    assert page.get_attribute(f"{tid('graph')} svg", "data-kept") == "yes"
+    assert view_of(page) == view
+    previous = answer(page, "lecture-training", 18)
+    assert previous["output"] != graph["output"]
+    assert svg_text(page, f"data-{previous['output']}") == f"data {format_number(previous['passes'][18]['data'])}"
+    assert page.locator(f"#node-{graph['output']}").count() == 0
+    parameter = previous["resets"][0]["node"]  # a parameter keeps its id; its data is this pass's
+    data = next(node["data"] for node in previous["nodes"] if node["id"] == parameter)
+    assert svg_text(page, f"data-{parameter}") == f"data {format_number(data)}"
     press(page, "PageUp")
     wait_for_pass(page, pass_info(graph, 17))
     press(page, "PageDown")
