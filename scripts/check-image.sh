@@ -87,7 +87,14 @@ body = json.dumps({"source": "a = 2.0; b = -3.0; e = a*b; d = e + 10.0; L = d * 
 request = urllib.request.Request(base + "/api/graph", body, {"content-type": "application/json"})
 graph = json.loads(urllib.request.urlopen(request, timeout=10).read())
 assert graph["output"] and 'id="data-' in graph["svg"], graph.get("svg_error")
+body = json.dumps({"source": "from micrograd.nn import MLP\nm = MLP(2, [2, 1])\ny = m([1.0, 2.0])"}).encode()
+request = urllib.request.Request(base + "/api/graph", body, {"content-type": "application/json"})
+network = json.loads(urllib.request.urlopen(request, timeout=10).read())
+assert any(group["name"] == "Neuron.__call__" for group in network["groups"]), network.get("error")
 page = urllib.request.urlopen(base + "/", timeout=5).read().decode()
-assert 'data-testid="source"' in page
-print(f"image checks passed: /healthz (graphviz {health['graphviz']}), /api/graph ({len(graph['nodes'])} values), /")
+assert 'data-testid="run"' in page and "codemirror" in page
+print(
+    f"image checks passed: /healthz (graphviz {health['graphviz']}), /api/graph ({len(graph['nodes'])} values),"
+    f" micrograd.nn ({len(network['nodes'])} values), /"
+)
 CHECK
