@@ -23,11 +23,18 @@ export function renderLeaves(table, nodes, { source, hideGrads, updated = null }
       const cells = [name, formatNumber(node.data), ...after, grad, numeric];
       const first = document.createElement("td");
       first.append(box);
-      row.append(first, ...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
+      const cellsShown = cells.map((text) => Object.assign(document.createElement("td"), { textContent: text }));
+      cellsShown[0].replaceChildren(...breakable(name)); // a long path such as n.layers[0].neurons[1].w[2]
+      row.append(first, ...cellsShown);
       return row;
     }),
   );
   body.dataset.source = source;
+}
+
+// A path with a possible line break after each dot, so that a narrow table wraps it at its parts.
+function breakable(name) {
+  return name.split(/(?<=\.)/).flatMap((part, i) => (i ? [document.createElement("wbr"), part] : [part]));
 }
 
 export function tickedLeaves(table) {
