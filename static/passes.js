@@ -42,8 +42,8 @@ export function drawPasses(container, passes, chosen, onPick) {
   svg.append(
     make("line", { x1: PAD.left, y1: bottom, x2: WIDTH - PAD.right, y2: bottom, class: "axis" }),
     make("line", { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: bottom, class: "axis" }),
-    make("text", { x: PAD.left - 6, y: PAD.top + 10, class: "tick end" }, formatNumber(Math.max(...passes.map((p) => p.data)))),
-    make("text", { x: PAD.left - 6, y: bottom, class: "tick end" }, formatNumber(Math.min(...passes.map((p) => p.data)))),
+    make("text", { x: PAD.left - 14, y: PAD.top + 10, class: "tick end" }, formatNumber(Math.max(...passes.map((p) => p.data)))),
+    make("text", { x: PAD.left - 14, y: bottom, class: "tick end" }, formatNumber(Math.min(...passes.map((p) => p.data)))),
     make("text", { x: PAD.left, y: HEIGHT - 8, class: "tick" }, "pass 1"),
     make("text", { x: WIDTH - PAD.right, y: HEIGHT - 8, class: "tick end" }, `pass ${passes.length}`),
     make("text", { x: (WIDTH + PAD.left) / 2, y: HEIGHT - 8, class: "tick middle" }, `${passes[0].label || "output"}${log ? " (log scale)" : ""}`),

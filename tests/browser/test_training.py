@@ -104,6 +104,8 @@ def test_a_training_run_charts_every_pass_and_shows_the_last(page: Page) -> None
     wait_for_pass(page, pass_info(graph, 0))
     assert page.is_disabled(tid("pass-prev"))
     assert page.evaluate("document.activeElement.getAttribute('aria-current')") == "true"  # focus stays on the chart
+    page.click(tid("present"))
+    screenshot(page, "75-training-present")
 
 
 def test_the_timeline_of_a_pass_walks_its_resets_then_backward_then_its_updates(page: Page) -> None:
