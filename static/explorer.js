@@ -22,10 +22,12 @@ const page = {
   timeline: null,
   position: 0,
   pass: null, // the pass shown, when the program has several
+  wanted: null, // the pass asked for and not yet shown
   passes: [],
   numeric: false,
   timer: null,
   examples: [],
+  runs: 0, // requests made: only the answer to the last one is shown
 };
 
 const view = new GraphView($("graph"), selectNode);
@@ -44,9 +46,11 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
   const chosen = pass !== undefined ? pass : sameProgram ? page.pass : null; // null: the API's default pass
   setStatus("Running…");
+  const ticket = ++page.runs;
   try {
     const request = { source, overrides, numeric_check: numeric, pass: chosen };
     const graph = await callApi("api/graph", request, setStatus);
+    if (ticket !== page.runs) return; // a later request (PageUp held down, say) answers for the page
     if (!sameProgram) forgetProgram(source);
     page.source = source;
     page.overrides = overrides;
@@ -54,6 +58,8 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
     showGraph(graph, position, false, keepView);
     setStatus("");
   } catch (error) {
+    if (ticket !== page.runs) return;
+    page.wanted = null;
     showError(editor, error);
     if (page.timeline && source !== page.source) {
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
@@ -100,6 +106,7 @@ function showGraph(graph, position = null, keepPicture = false, keepView = false
 function showPasses(graph) {
   page.passes = graph.passes ?? [];
   page.pass = page.passes.length > 1 ? graph.pass : null;
+  page.wanted = null;
   const several = page.pass !== null;
   $("training").hidden = !several;
   drawPasses($("passes"), page.passes, graph.pass, choosePass);
@@ -110,7 +117,8 @@ function showPasses(graph) {
 
 // Another pass of the same program: same layout and view, the same step; only numbers change.
 async function choosePass(index) {
-  if (page.pass === null || index < 0 || index >= page.passes.length || index === page.pass) return;
+  if (page.pass === null || index < 0 || index >= page.passes.length || index === (page.wanted ?? page.pass)) return;
+  page.wanted = index;
   const focused = document.activeElement?.closest?.('[data-testid="passes"]') !== null;
   await run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true });
   if (focused) $("passes").querySelector('[aria-current="true"]')?.focus(); // keyboard users stay on the chart
@@ -332,8 +340,8 @@ function onKey(event) {
     Home: () => goTo(0),
     End: () => goTo(Number.MAX_SAFE_INTEGER),
     " ": togglePlay,
-    PageUp: () => choosePass((page.pass ?? 0) - 1),
-    PageDown: () => choosePass((page.pass ?? 0) + 1),
+    PageUp: () => choosePass((page.wanted ?? page.pass ?? 0) - 1),
+    PageDown: () => choosePass((page.wanted ?? page.pass ?? 0) + 1),
   };
   const action = actions[event.key];
   if (!action) return;
@@ -351,8 +359,8 @@ async function main() {
   $("to-start").addEventListener("click", () => goTo(0));
   $("to-end").addEventListener("click", () => goTo(Number.MAX_SAFE_INTEGER));
   $("play").addEventListener("click", togglePlay);
-  $("pass-prev").addEventListener("click", () => choosePass(page.pass - 1));
-  $("pass-next").addEventListener("click", () => choosePass(page.pass + 1));
+  $("pass-prev").addEventListener("click", () => choosePass((page.wanted ?? page.pass) - 1));
+  $("pass-next").addEventListener("click", () => choosePass((page.wanted ?? page.pass) + 1));
   $("position").addEventListener("input", () => goTo(Number($("position").value)));
   $("speed").addEventListener("input", () => {
     if (page.timer) {
