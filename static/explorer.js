@@ -109,7 +109,7 @@ function showPasses(graph) {
   page.wanted = null;
   const several = page.pass !== null;
   $("training").hidden = !several;
-  drawPasses($("passes"), page.passes, graph.pass, choosePass);
+  drawPasses($("passes"), $("passes-legend"), page.passes, graph.pass, choosePass);
   $("pass-info").textContent = several ? passText(page.passes, page.pass) : "";
   $("pass-prev").disabled = !several || page.pass === 0;
   $("pass-next").disabled = !several || page.pass === page.passes.length - 1;

@@ -24,9 +24,10 @@ export function usesLog(passes) {
   return low > 0 && Math.max(...values) / low > LOG_SPAN;
 }
 
-// Draw `passes` into `container` (an empty one when there is at most one pass).
-export function drawPasses(container, passes, chosen, onPick) {
+// Draw `passes` into `container` (an empty one when there is at most one pass), its key in `legend`.
+export function drawPasses(container, legend, passes, chosen, onPick) {
   container.replaceChildren();
+  legend.textContent = "";
   container.hidden = passes.length < 2;
   if (container.hidden) return;
   const log = usesLog(passes);
@@ -65,12 +66,10 @@ export function drawPasses(container, passes, chosen, onPick) {
     });
     svg.append(point);
   });
-  const legend = document.createElement("p");
-  legend.className = "passes-legend";
   legend.textContent = passes.some((pass) => pass.stale)
-    ? "● a pass   ◉ the pass shown   ○ stale: its grads were not zeroed first"
-    : "● a pass   ◉ the pass shown";
-  container.append(svg, legend);
+    ? "● pass  ◉ shown  ○ stale (grads not zeroed)"
+    : "● pass  ◉ shown";
+  container.append(svg);
 }
 
 // `pass 3 / 20 · loss = 0.0421 · line 14`: pass numbers from 1, for people.
