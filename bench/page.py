@@ -1,5 +1,6 @@
 """The time of one timeline step in the browser, on the MLP loss example and on the last pass of the
-training loop (`lecture-training`, about 400 values per pass, with its resets and updates).
+training loop (`lecture-training`, about 400 values per pass: from the end back, its 41 updates
+then backward steps), and the time to choose another pass (PageUp to the new numbers laid out).
 
 Run: python -m bench.page     (starts the app and Debian's Chromium itself)
 Prints, for steps in the forward and the backward phase, the time from the key press to the
@@ -83,7 +84,7 @@ def main() -> None:
         nodes = page.locator("[data-testid=graph] svg g.node").count()
         print(f"Training loop, its last pass: {nodes} SVG nodes; the timeline runs through resets and updates")
         # From the start forward through forward and resets; from the end back through updates and backward.
-        measure(page, "training", [("forward", "Home", "ArrowRight"), ("backward", "End", "ArrowLeft")])
+        measure(page, "training", [("forward", "Home", "ArrowRight"), ("upd+back", "End", "ArrowLeft")])
         switches = [page.evaluate(SWITCH_PASS) for _ in range(PASS_SWITCHES)]
         total = sorted(switch[0] for switch in switches)
         server = sorted(switch[1] for switch in switches)
