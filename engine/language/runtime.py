@@ -23,8 +23,9 @@ from engine.passes import PassRecorder
 from engine.value import Value
 
 CHECK_EVERY = 1_000  # steps between looks at the clock
-FOREGROUND_SECONDS = 0.05  # a run longer than this runs at a lower CPU priority
-BACKGROUND_NICENESS = 10  # that priority: about a tenth of the CPU of a busy thread at the normal one
+FOREGROUND_SECONDS = 0.05  # a run longer than this runs in the background: at a lower CPU priority,
+BACKGROUND_NICENESS = 10  # (about a tenth of the CPU of a busy thread at the normal one)
+BACKGROUND_PAUSE = 0.0005  # and pausing this long, in seconds, at each check (every CHECK_EVERY steps)
 MAX_CHAIN = 4  # calls named in an error's message
 
 
@@ -141,8 +142,12 @@ class Runtime:
         now = time.monotonic()
         if now > self.deadline:
             raise self.error("limit", f"the program ran longer than {self.limits.max_seconds:g} s")
-        if not self.background and now > self.started + FOREGROUND_SECONDS:
-            self.background = True  # a long run gives way to short ones: its own thread at a lower priority
+        if self.background:
+            # A long run gives way to short ones: it lets go of the interpreter lock and the CPU a
+            # moment at each check, so another request of its worker never waits long for either.
+            time.sleep(BACKGROUND_PAUSE)
+        elif now > self.started + FOREGROUND_SECONDS:
+            self.background = True
             with contextlib.suppress(OSError):  # where the system forbids it, the run keeps its priority
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
         self.check_at = self.steps + CHECK_EVERY
