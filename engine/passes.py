@@ -62,8 +62,7 @@ class PassRecorder:
         setattr(node, field_name, after)
         self.runtime.tick(MUTATION_STEPS)
         self.pending.append(Mutation(node, field_name, before, after, self.runtime.where[0]))
-        if len(self.pending) > self.runtime.limits.max_sequence:
-            self.runtime.allocate(len(self.pending))
+        self.runtime.check_length(len(self.pending))
 
     def backward(self, output: Value, line: int | None) -> Pass:
         """Run micrograd's backward() from `output` and record the pass."""

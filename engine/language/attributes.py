@@ -138,20 +138,19 @@ def check_label(runtime: Runtime, label: Any) -> str:
 
 def _append(runtime: Runtime, items: list[Any], item: Any) -> None:
     runtime.allocate(1)
-    if len(items) >= runtime.limits.max_sequence:
-        runtime.allocate(len(items) + 1)
+    runtime.check_length(len(items) + 1)
     items.append(item)
 
 
 def _extend(runtime: Runtime, items: list[Any], more: Any) -> None:
     added = runtime.materialise(more)
-    runtime.allocate(len(items) + len(added) if len(items) + len(added) > runtime.limits.max_sequence else 0)
+    runtime.check_length(len(items) + len(added))
     items.extend(added)
 
 
 def _insert(runtime: Runtime, items: list[Any], index: int, item: Any) -> None:
-    _append(runtime, items, None)
-    items.pop()
+    runtime.allocate(1)
+    runtime.check_length(len(items) + 1)
     items.insert(index, item)
 
 

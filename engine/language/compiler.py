@@ -244,9 +244,7 @@ class Compiler(ExpressionCompiler):
                     if where is not None:
                         runtime.where = where
                     value = runtime.materialise(value)
-                    runtime.allocate(
-                        len(obj) + len(value) if len(obj) + len(value) > runtime.limits.max_sequence else 0
-                    )
+                    runtime.check_length(len(obj) + len(value))
                 obj[key] = value
 
             return store_item

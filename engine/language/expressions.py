@@ -338,7 +338,7 @@ class ExpressionCompiler:
                     if where is not None:
                         runtime.where = where
                     result.extend(runtime.materialise(items))
-                    runtime.allocate(len(result) if len(result) > runtime.limits.max_sequence else 0)
+                    runtime.check_length(len(result))
                 else:
                     result.append(part(frame))
             return result

@@ -152,12 +152,16 @@ class Runtime:
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
         self.check_at = self.steps + CHECK_EVERY
 
-    def allocate(self, items: int) -> None:
-        """Charge items of a list, tuple, dict or string about to be made."""
+    def check_length(self, items: int) -> None:
+        """Refuse one list, tuple, dict or string of more items than the limit."""
         if items > self.limits.max_sequence:
             raise self.error(
                 "limit", f"this would make {items:,} items; one object may hold {self.limits.max_sequence:,}"
             )
+
+    def allocate(self, items: int) -> None:
+        """Charge items of a list, tuple, dict or string about to be made."""
+        self.check_length(items)
         self.items += items
         if self.items > self.limits.max_items:
             raise self.error("limit", f"the program made more than {self.limits.max_items:,} items in all")
@@ -179,8 +183,7 @@ class Runtime:
         items = []
         for item in self.iterate(iterable):
             items.append(item)
-            if len(items) > self.limits.max_sequence:
-                self.allocate(len(items))
+            self.check_length(len(items))
         self.allocate(len(items))
         return items
 
