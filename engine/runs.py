@@ -33,7 +33,9 @@ class RunCache:
                 self.entries.move_to_end(key)
         if cached is None:
             try:
-                cached = run_with_overrides(source, overrides, limits)
+                # With overrides, the run without them names the leaves: it is usually kept already.
+                plain = self.run(source, {}, limits) if overrides else None
+                cached = run_with_overrides(source, overrides, limits, plain)
             except ProgramError as error:
                 cached = error
             self._store(key, cached)

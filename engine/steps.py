@@ -132,11 +132,13 @@ def explore(
     return record_pass(run, pass_index, numeric_check, limits)
 
 
-def run_with_overrides(source: str, overrides: Mapping[str, float], limits: Limits) -> Run:
-    """Run the program; overrides name leaves as the run without them does, and apply where each is made."""
+def run_with_overrides(source: str, overrides: Mapping[str, float], limits: Limits, plain: Run | None = None) -> Run:
+    """Run the program; overrides name leaves as the run without them (`plain`, when known) does, and apply
+    where each is made."""
+    if plain is None:
+        plain = run_program(source, limits)
     if not overrides:
-        return run_program(source, limits)
-    plain = run_program(source, limits)
+        return plain
     by_id: dict[str, float] = {}
     for key, number in overrides.items():
         if not math.isfinite(number):

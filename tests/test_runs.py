@@ -34,3 +34,15 @@ def test_an_error_is_kept_so_a_long_failing_program_is_not_run_again() -> None:
     with pytest.raises(ProgramError) as second:
         cache.run("x = 1 / 0", {}, DEFAULT_LIMITS)
     assert first.value is second.value
+
+
+def test_a_run_with_overrides_names_its_leaves_with_the_kept_run_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.steps
+
+    calls: list[object] = []
+    real = engine.steps.run_program
+    monkeypatch.setattr(engine.steps, "run_program", lambda *args: calls.append(args) or real(*args))
+    cache = RunCache(max_runs=4, max_values=1_000)
+    cache.run("a = 2.0\nb = a * a", {}, DEFAULT_LIMITS)
+    cache.run("a = 2.0\nb = a * a", {"a": 3.0}, DEFAULT_LIMITS)
+    assert len(calls) == 2  # the plain run once, then the run with the override
