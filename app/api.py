@@ -22,7 +22,7 @@ from app.schemas import (
 from app.settings import Settings
 from engine import explore, nudge
 from engine.examples import EXAMPLES, Example
-from engine.picture import PictureError, graphviz_version
+from engine.picture import Collapse, PictureError, collapsed_groups, graphviz_version
 from engine.runs import RunCache
 from engine.steps import Exploration
 
@@ -65,17 +65,18 @@ def picture_error_kind(error: PictureError) -> str:
     return "limit" if isinstance(error, PictureLimit) else "graphviz"
 
 
-def graph_content(exploration: Exploration, pictures: Pictures) -> dict[str, Any]:
+def graph_content(exploration: Exploration, pictures: Pictures, collapse: Collapse) -> dict[str, Any]:
     """A GraphResponse as plain data (dataclasses inside), with the picture or the reason it has none."""
     svg, svg_error = "", None
+    collapsed = collapsed_groups(exploration, collapse)
     if exploration.output is not None:
         try:
-            svg = pictures.draw(exploration)
+            svg = pictures.draw(exploration, collapsed)
         except PictureError as error:
             svg_error = {"kind": picture_error_kind(error), "message": str(error)}
     fields = {field.name: getattr(exploration, field.name) for field in dataclasses.fields(exploration)}
     fields["pass"] = fields.pop("pass_index")
-    return {**fields, "svg": svg, "svg_error": svg_error}
+    return {**fields, "svg": svg, "svg_error": svg_error, "collapsed": collapsed}
 
 
 def json_response(content: dict[str, Any]) -> Response:
@@ -89,7 +90,7 @@ def create_graph(request: GraphRequest, settings: SettingsDep, pictures: Picture
     exploration = explore(
         request.source, request.overrides, request.numeric_check, request.pass_index, settings.limits(), runs.run
     )
-    return json_response(graph_content(exploration, pictures))
+    return json_response(graph_content(exploration, pictures, request.collapse))
 
 
 @router.get(
@@ -103,13 +104,15 @@ def read_graph_svg(
     runs: RunsDep,
     source: Annotated[str, Query(max_length=100_000)],
     pass_index: Annotated[int | None, Query(alias="pass", ge=0, le=1_000_000)] = None,
+    collapse: Annotated[str, Query(max_length=100_000)] = "auto",
 ) -> Response:
-    """The picture alone, for <img> tags and slides."""
+    """The picture alone, for <img> tags and slides; `collapse` is "auto" or group ids separated by commas."""
     exploration = explore(source, pass_index=pass_index, limits=settings.limits(), runner=runs.run)
     if exploration.output is None:
         return JSONResponse(error_body("name", "this program makes no Value, so there is no picture"), status_code=400)
+    groups: Collapse = "auto" if collapse == "auto" else [group for group in collapse.split(",") if group]
     try:
-        svg = pictures.draw(exploration)
+        svg = pictures.draw(exploration, collapsed_groups(exploration, groups))
     except PictureError as error:
         kind = picture_error_kind(error)
         return JSONResponse(error_body(kind, str(error)), status_code=400 if kind == "limit" else 503)
@@ -134,7 +137,7 @@ def create_nudge(request: NudgeRequest, settings: SettingsDep, pictures: Picture
             "after": result.after,
             "predicted": result.predicted,
             "overrides": result.overrides,
-            "graph": graph_content(result.graph, pictures),
+            "graph": graph_content(result.graph, pictures, request.collapse),
         }
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from engine.picture import (
     RECYCLE_BYTES,
@@ -11,8 +12,10 @@ from engine.picture import (
     GraphvizMissing,
     PictureError,
     SvgTemplate,
+    View,
     fill_template,
     layout,
+    make_view,
     structure_key,
 )
 from engine.steps import Exploration
@@ -53,16 +56,18 @@ class Pictures:
         self.waiting = 0
         self.dot_runs = 0
 
-    def draw(self, exploration: Exploration) -> str:
-        """The SVG of a graph with its numbers; raises PictureError or Busy."""
+    def draw(self, exploration: Exploration, collapsed: Sequence[str] = ()) -> str:
+        """The SVG of a graph with its numbers and the groups `collapsed` (outermost only) drawn as boxes;
+        raises PictureError or Busy."""
         if len(exploration.nodes) > self.max_values:
             raise PictureLimit(
                 f"the graph has {len(exploration.nodes):,} values; pictures show at most {self.max_values:,}"
             )
-        key = structure_key(exploration)
+        view = make_view(exploration, collapsed)
+        key = structure_key(exploration, view)
         template = self._cached(key)
         if template is None:
-            template = self._render(exploration)
+            template = self._render(exploration, view)
             self._store(key, template)
         if isinstance(template, PictureError):
             raise template
@@ -81,7 +86,7 @@ class Pictures:
             while len(self.cache) > self.cache_size:
                 self.cache.popitem(last=False)
 
-    def _render(self, exploration: Exploration) -> SvgTemplate | PictureError:
+    def _render(self, exploration: Exploration, view: View) -> SvgTemplate | PictureError:
         with self.lock:
             if self.waiting >= self.queue_depth:
                 raise Busy
@@ -92,7 +97,7 @@ class Pictures:
                 raise Busy
             try:
                 self.dot_runs += 1
-                return layout(exploration, self.timeout, dot.render)
+                return layout(exploration, self.timeout, dot.render, view)
             except GraphvizMissing:
                 raise  # it may be installed later: not a property of this structure
             except PictureError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -24,10 +24,14 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 PassIndex = Annotated[int | None, Field(alias="pass", ge=0, le=1_000_000)]
+GroupId = Annotated[str, Field(max_length=20)]
+# "auto" (the innermost calls of a big pass collapsed), or the ids of the groups to collapse ([] expands all)
+Collapse = Literal["auto"] | Annotated[list[GroupId], Field(max_length=100_000)]
 
 
 class GraphRequest(BaseModel):
-    """A program to run, with leaf data to replace, whether to check grads numerically, and which pass to show."""
+    """A program to run, with leaf data to replace, whether to check grads numerically, which pass to show and
+    which calls its picture collapses."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -35,6 +39,7 @@ class GraphRequest(BaseModel):
     overrides: dict[Text, Finite] = {}
     numeric_check: bool = False
     pass_index: PassIndex = None
+    collapse: Collapse = "auto"
 
 
 class PictureErrorOut(BaseModel):
@@ -64,6 +69,7 @@ class GraphResponse(BaseModel):
     result: str | None
     notes: list[Note]
     groups: list[GroupRecord]
+    collapsed: list[str]  # the groups the picture shows collapsed, outermost only
 
 
 class NudgeRequest(BaseModel):
@@ -76,6 +82,7 @@ class NudgeRequest(BaseModel):
     step: Finite
     names: list[Text] | None = None
     pass_index: PassIndex = None
+    collapse: Collapse = "auto"
 
 
 class NudgeResponse(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -288,15 +289,15 @@ def _groups(run: Run, chosen: Pass) -> list[GroupRecord]:
         while group_id is not None and group_id not in wanted:
             wanted.add(group_id)
             group_id = by_id[group_id].parent
-    return [
-        GroupRecord(
-            group.id,
-            group.name,
-            group.label,
-            group.parent,
-            group.line,
-            str(group.output.id) if group.output is not None and id(group.output) in members else None,
-        )
-        for group in run.groups
-        if group.id in wanted
-    ]
+    chosen_groups = [group for group in run.groups if group.id in wanted]
+    calls = Counter(group.label for group in chosen_groups)
+    counted: Counter[str] = Counter()
+    records = []
+    for group in chosen_groups:
+        label = group.label
+        if calls[label] > 1:  # the same neuron on each example: `Neuron 3 · call 2`
+            counted[label] += 1
+            label = f"{label} · call {counted[label]}"
+        output = str(group.output.id) if group.output is not None and id(group.output) in members else None
+        records.append(GroupRecord(group.id, group.name, label, group.parent, group.line, output))
+    return records

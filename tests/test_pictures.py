@@ -60,7 +60,7 @@ def test_a_structure_that_times_out_is_not_drawn_again(monkeypatch: pytest.Monke
     pictures = make_pictures()
     calls = []
 
-    def slow(exploration: object, timeout: float, render: object) -> object:
+    def slow(exploration: object, timeout: float, render: object, view: object) -> object:
         calls.append(exploration)
         raise PictureError("Graphviz took longer than 5 s to draw this graph")
 
@@ -77,7 +77,7 @@ def dot_held_by_one_drawing(pictures: Pictures, monkeypatch: pytest.MonkeyPatch)
     release = threading.Event()
     started = threading.Event()
 
-    def blocked(exploration: object, timeout: float, render: object) -> object:
+    def blocked(exploration: object, timeout: float, render: object, view: object) -> object:
         started.set()
         release.wait(5)
         raise PictureError("stopped")
@@ -113,7 +113,7 @@ def test_drawings_that_wait_too_long_for_dot_are_refused(monkeypatch: pytest.Mon
 
 
 def test_busy_is_a_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    def busy(self: Pictures, exploration: object) -> object:
+    def busy(self: Pictures, exploration: object, view: object) -> object:
         raise Busy
 
     monkeypatch.setattr(Pictures, "_render", busy)

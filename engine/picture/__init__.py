@@ -4,8 +4,9 @@ The layout depends only on the structure (ids, labels, operations, edges): numbe
 fixed width, so a template made by one dot layout serves every data and grad of that structure.
 Every text is escaped for Graphviz's HTML-like labels; the SVG gets the stable ids of the API.
 
-text.py builds the DOT text, layout.py chooses dot's effort, process.py and pool.py keep dot
-processes that draw graph after graph, template.py turns an SVG into a template and fills it in.
+view.py chooses which calls are drawn collapsed, text.py builds the DOT text, layout.py chooses dot's
+effort, process.py and pool.py keep dot processes that draw graph after graph, template.py turns an
+SVG into a template and fills it in.
 """
 
 from engine.picture.errors import DrawTimeout, GraphvizMissing, PictureError, timeout_message
@@ -23,14 +24,17 @@ from engine.picture.pool import DotPool
 from engine.picture.process import RECYCLE_BYTES, DotProcess, find_dot, graphviz_version
 from engine.picture.template import SvgTemplate, fill_template, make_template
 from engine.picture.text import NUMBER_CELL, dot_size, dot_source, structure_key, with_graph_attributes
+from engine.picture.view import AUTO_COLLAPSE_VALUES, Collapse, View, collapsed_groups, make_view
 
 __all__ = [
+    "AUTO_COLLAPSE_VALUES",
     "FULL_EFFORT_NODES",
     "FULL_EFFORT_TRY",
     "LOW_EFFORT",
     "NUMBER_CELL",
     "RECYCLE_BYTES",
     "TRY_FULL_EFFORT_NODES",
+    "Collapse",
     "DotPool",
     "DotProcess",
     "DrawTimeout",
@@ -38,6 +42,8 @@ __all__ = [
     "PictureError",
     "Render",
     "SvgTemplate",
+    "View",
+    "collapsed_groups",
     "dot_size",
     "dot_source",
     "fill_template",
@@ -45,6 +51,7 @@ __all__ = [
     "graphviz_version",
     "layout",
     "make_template",
+    "make_view",
     "render_svg",
     "render_template",
     "structure_key",

@@ -10,12 +10,13 @@ effort is set by graph attributes inside the DOT text, so one long-lived dot ser
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from engine.picture.errors import DrawTimeout, timeout_message
 from engine.picture.process import DotProcess
 from engine.picture.template import SvgTemplate, fill_template, make_template
 from engine.picture.text import dot_size, dot_source, with_graph_attributes
+from engine.picture.view import View
 from engine.steps import Exploration
 
 FULL_EFFORT_NODES = 350
@@ -27,42 +28,50 @@ LOW_EFFORT |= {"newrank": "true", "splines": "line"}
 Render = Callable[[str, float], str]  # DOT text and seconds in, SVG out: a dot process's render
 
 
-def layout(exploration: Exploration, timeout: float, render: Render | None = None) -> SvgTemplate:
-    """Lay a graph out with `render` (a dot started for it by default) within `timeout` seconds."""
+def layout(
+    exploration: Exploration, timeout: float, render: Render | None = None, view: View | None = None
+) -> SvgTemplate:
+    """Lay a graph out, as `view` groups it (all expanded by default), with `render` (a dot started for it
+    by default) within `timeout` seconds."""
     if render is None:
         dot = DotProcess()
         try:
-            return layout(exploration, timeout, dot.render)
+            return layout(exploration, timeout, dot.render, view)
         finally:
             dot.close()
-    source = dot_source(exploration)
-    size = dot_size(exploration)
+    source = dot_source(exploration, view)
+    size = dot_size(exploration, view)
+    outputs = view.outputs if view is not None else None
     if size <= FULL_EFFORT_NODES:
-        return render_template(source, timeout, render)
+        return render_template(source, timeout, render, outputs)
     started = time.monotonic()
     if size <= TRY_FULL_EFFORT_NODES and timeout > FULL_EFFORT_TRY:
         try:
-            return render_template(source, FULL_EFFORT_TRY, render)
+            return render_template(source, FULL_EFFORT_TRY, render, outputs)
         except DrawTimeout:
             pass
     low_effort = with_graph_attributes(source, LOW_EFFORT)
     try:
-        return render_template(low_effort, timeout - (time.monotonic() - started), render)
+        return render_template(low_effort, timeout - (time.monotonic() - started), render, outputs)
     except DrawTimeout:
         raise DrawTimeout(timeout_message(timeout)) from None
 
 
-def render_template(source: str, timeout: float, render: Render | None = None) -> SvgTemplate:
+def render_template(
+    source: str, timeout: float, render: Render | None = None, box_outputs: Mapping[int, int] | None = None
+) -> SvgTemplate:
     """Draw a DOT text with `render` (a dot started for it by default) and make its SVG a template."""
     if render is None:
         dot = DotProcess()
         try:
-            return make_template(dot.render(source, timeout))
+            return make_template(dot.render(source, timeout), box_outputs)
         finally:
             dot.close()
-    return make_template(render(source, timeout))
+    return make_template(render(source, timeout), box_outputs)
 
 
-def render_svg(exploration: Exploration, timeout: float = 10.0, render: Render | None = None) -> str:
+def render_svg(
+    exploration: Exploration, timeout: float = 10.0, render: Render | None = None, view: View | None = None
+) -> str:
     """Draw a graph with its current numbers, with no caching."""
-    return fill_template(layout(exploration, timeout, render), exploration)
+    return fill_template(layout(exploration, timeout, render, view), exploration)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.picture.errors import PictureError
@@ -10,15 +11,19 @@ from engine.steps import Exploration
 from engine.value import format_number
 
 NODE_GROUP = re.compile(r'<g id="node-([^"]+)" class="node">(.*?)</g>', re.DOTALL)
+# A collapsed group's box shows its output's data and grad; their placeholders name the output's place.
+BOX_GROUP = re.compile(r'<g id="group-c(\d+)" class="node">(.*?)</g>', re.DOTALL)
 TEXT = re.compile(r"<text([^>]*)>([^<]*)</text>")
 # dot names the graph's group "graph0" in its first picture and "page0,1_graph0" in every later one.
 GRAPH_GROUP = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
 
 
-# A node's name in the DOT text (`v12`, its place in the topological order) where dot repeats it:
-# in element ids and in titles (`v3->op_v12`), never in labels.
+# A node's name in the DOT text (`v12`, its place in the topological order) or a group's (`c3`, its
+# place in the pass's groups) where dot repeats it: in element ids and in titles (`v3->op_v12`,
+# `cluster_c3`), never in labels.
 NAMED = re.compile(r'id="[^"]*"|<title>[^<]*</title>')
-PLACE = re.compile(r"(?<=[-_>])v(\d+)(?=[-_<&\"])")
+PLACE = re.compile(r"(?<=[-_>;])([vc])(\d+)(?=[-_<&\"])")
+SLOT_OF_NAME = {"v": "id", "c": "group"}
 
 
 @dataclass(frozen=True)
@@ -26,11 +31,15 @@ class SvgTemplate:
     """An SVG with a slot for every node id, data and grad text: parts[0] slot[0] parts[1] ... parts[-1]."""
 
     parts: list[str]
-    slots: list[tuple[str, int]]  # ("id" | "data" | "grad", place of the node in the topological order)
+    slots: list[tuple[str, int]]  # ("id" | "data" | "grad", a node's place) or ("group", a group's place)
 
 
-def make_template(svg: str) -> SvgTemplate:
-    """The template of one SVG document from dot: comments dropped, a slot at each data and grad text."""
+def make_template(svg: str, box_outputs: Mapping[int, int] | None = None) -> SvgTemplate:
+    """The template of one SVG document from dot: comments dropped, a slot at each data and grad text.
+
+    `box_outputs` gives the place of the output each collapsed group's box shows, by the group's place.
+    """
+    box_outputs = box_outputs or {}
     start = svg.find("<svg")
     if start < 0 or "</svg>" not in svg:
         raise PictureError("Graphviz wrote something that is not a picture")
@@ -44,15 +53,23 @@ def make_template(svg: str) -> SvgTemplate:
         place = int(group.group(1)[1:])
         for kind, text in zip(("data", "grad"), texts[-2:], strict=True):
             cuts.append((text.start(2), text.end(2), kind, place))
+    for group in BOX_GROUP.finditer(svg):
+        output = box_outputs.get(int(group.group(1)))
+        if output is not None:
+            texts = list(TEXT.finditer(svg, group.start(2), group.end(2)))
+            if len(texts) < 2:
+                raise PictureError("Graphviz drew a collapsed call without its data and grad")
+            for kind, text in zip(("data", "grad"), texts[-2:], strict=True):
+                cuts.append((text.start(2), text.end(2), kind, output))
     for named in NAMED.finditer(svg):
         for name in PLACE.finditer(svg, named.start(), named.end()):
-            cuts.append((name.start(), name.end(), "id", int(name.group(1))))
+            cuts.append((name.start(), name.end(), SLOT_OF_NAME[name.group(1)], int(name.group(2))))
     parts: list[str] = []
     slots: list[tuple[str, int]] = []
     cursor = 0
     for start, end, kind, place in sorted(cuts):
         piece = svg[cursor:start]
-        if kind != "id":  # the text element gets the API's id: data-<id>, grad-<id>
+        if kind in ("data", "grad"):  # the text element gets the API's id: data-<id>, grad-<id>
             opening = piece.rindex("<text")
             parts.append(f'{piece[:opening]}<text id="{kind}-')
             slots.append(("id", place))
@@ -69,10 +86,12 @@ def fill_template(template: SvgTemplate, exploration: Exploration) -> str:
     nodes = exploration.nodes
     pieces = [template.parts[0]]
     for (kind, place), part in zip(template.slots, template.parts[1:], strict=True):
-        node = nodes[place]
-        if kind == "id":
-            pieces.append(node.id)
+        if kind == "group":
+            pieces.append(exploration.groups[place].id)
+        elif kind == "id":
+            pieces.append(nodes[place].id)
         else:
+            node = nodes[place]
             pieces.append(f"{kind} {format_number(node.data if kind == 'data' else node.grad)}")
         pieces.append(part)
     return "".join(pieces)

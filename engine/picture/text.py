@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from engine.picture.view import View, make_view
 from engine.steps import Exploration
 
 NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
@@ -20,19 +21,25 @@ NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider 
 GRAPH_NAME = "computation graph"
 HEADER = (
     f'digraph "{GRAPH_NAME}" {{\n'
-    "\tgraph [bgcolor=transparent rankdir=LR]\n"
+    '\tgraph [bgcolor=transparent rankdir=LR fontname="DejaVu Sans"]\n'
     '\tnode [fontname="DejaVu Sans" fontsize=12]\n'
     "\tedge [arrowsize=0.6]\n"
 )
 ID = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # DOT identifiers that need no quotes (numerals are quoted)
+BOX_COLOUR = "#e8eefc"  # a collapsed call
+CLUSTER_STYLE = 'style="rounded,dashed" color="#7a869a" fontcolor="#3b4a63" fontsize=13 labeljust=l'
 KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 
 
-def structure_key(exploration: Exploration) -> tuple[object, ...]:
-    """What the layout depends on, and nothing else: labels, operations and edges between places."""
+def structure_key(exploration: Exploration, view: View | None = None) -> tuple[object, ...]:
+    """What the layout depends on, and nothing else: labels, operations, edges and groups between places."""
+    view = view or make_view(exploration, [])
     places = {node.id: index for index, node in enumerate(exploration.nodes)}
     nodes = tuple((node.label, node.op) for node in exploration.nodes)
-    return nodes, tuple((places[edge.source], places[edge.target]) for edge in exploration.edges)
+    edges = tuple((places[edge.source], places[edge.target]) for edge in exploration.edges)
+    groups = tuple(group.label for group in exploration.groups)
+    shown = tuple(view.parents), tuple(view.frames), tuple(view.collapsed), tuple(view.outputs.items())
+    return nodes, edges, groups, *shown
 
 
 def place_name(index: int) -> str:
@@ -40,30 +47,103 @@ def place_name(index: int) -> str:
     return f"v{index}"
 
 
-def dot_size(exploration: Exploration) -> int:
-    """The nodes dot lays out: one per value and one per operation."""
-    return len(exploration.nodes) + sum(1 for node in exploration.nodes if node.op)
+def group_name(index: int) -> str:
+    """The name of the group at this place in the pass's groups, in the DOT text and the template."""
+    return f"c{index}"
 
 
-def dot_source(exploration: Exploration) -> str:
-    """The DOT text of a graph, laid out left to right like micrograd's draw_dot; numbers are placeholders."""
-    lines = [HEADER]
-    names = {node.id: place_name(index) for index, node in enumerate(exploration.nodes)}
-    for node in exploration.nodes:
-        name = names[node.id]
-        lines.append(f"\t{name} [label={_value_label(node.label)} id={_quote(f'node-{name}')} shape=plain]\n")
-        if node.op:
-            op, op_id, edge_id = f"op_{name}", _quote(f"op-{name}"), _quote(f"edge-op-{name}")
-            lines.append(f"\t{op} [label=<{_escape(node.op)}> id={op_id} shape=ellipse]\n")
-            lines.append(f"\t{op} -> {name} [id={edge_id}]\n")
-    positions: dict[str, int] = {}
+def dot_size(exploration: Exploration, view: View | None = None) -> int:
+    """The nodes dot lays out: one per value and one per operation outside boxes, one per box."""
+    view = view or make_view(exploration, [])
+    shown = sum(2 if node.op else 1 for node, box in zip(exploration.nodes, view.boxes, strict=True) if box is None)
+    return shown + len(view.collapsed)
+
+
+def dot_source(exploration: Exploration, view: View | None = None) -> str:
+    """The DOT text of a graph, laid out left to right like micrograd's draw_dot; numbers are placeholders.
+
+    Nodes inside a collapsed group are drawn as its box; every other group is a cluster around its values.
+    """
+    view = view or make_view(exploration, [])
+    contents: dict[int | None, list[str]] = {}  # the statements of each cluster (None: the graph itself)
+    for place, node in enumerate(exploration.nodes):
+        if view.boxes[place] is None:
+            contents.setdefault(view.frames[place], []).extend(_value_node(place, node.label, node.op))
+    places = {node.id: index for index, node in enumerate(exploration.nodes)}
+    for box in view.collapsed:
+        contents.setdefault(view.parents[box], []).append(_box_node(exploration, view, box))
+    lines = [HEADER, *_cluster_text(exploration, view, contents), *_edges(exploration, view, places), "}\n"]
+    return "".join(lines)
+
+
+def _value_node(place: int, label: str, op: str) -> list[str]:
+    name = place_name(place)
+    lines = [f"{name} [label={_value_label(label)} id={_quote(f'node-{name}')} shape=plain]\n"]
+    if op:
+        op_name, op_id, edge_id = f"op_{name}", _quote(f"op-{name}"), _quote(f"edge-op-{name}")
+        lines.append(f"op_{name} [label=<{_escape(op)}> id={op_id} shape=ellipse]\n")
+        lines.append(f"{op_name} -> {name} [id={edge_id}]\n")
+    return lines
+
+
+def _box_node(exploration: Exploration, view: View, box: int) -> str:
+    """A collapsed group: its title and its output's data and grad, or how many values it holds."""
+    group = exploration.groups[box]
+    name = group_name(box)
+    title = f'<TD HEIGHT="24"><B>{_escape(group.label)}</B></TD>'
+    if box in view.outputs:
+        cells = "".join(f"{_number_cell()}{kind} {NUMBER_CELL}</TD>" for kind in ("data", "grad"))
+    else:
+        count = sum(1 for owner in view.boxes if owner == box)
+        cells = f'<TD HEIGHT="24">{count} values</TD>'
+    table = f'<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{BOX_COLOUR}"><TR>'
+    return f"{name} [label=<{table}{title}{cells}</TR></TABLE>> id={_quote(f'group-{name}')} shape=plain]\n"
+
+
+def _cluster_text(exploration: Exploration, view: View, contents: dict[int | None, list[str]]) -> list[str]:
+    """The statements of the graph with a cluster per expanded group, nested as the calls were."""
+    children: dict[int | None, list[int]] = {}
+    for place, parent in enumerate(view.parents):
+        if view.group_boxes[place] is None:
+            children.setdefault(parent, []).append(place)
+    lines: list[str] = []
+    stack: list[tuple[int | None, int]] = [(None, 1)]  # (cluster, depth); a negative cluster closes one
+    while stack:
+        cluster, depth = stack.pop()
+        indent = "\t" * depth
+        if cluster is not None and cluster < 0:
+            lines.append("\t" * (depth - 1) + "}\n")
+            continue
+        if cluster is not None:
+            name = group_name(cluster)
+            label = _escape(exploration.groups[cluster].label)
+            lines.append("\t" * (depth - 1) + f"subgraph cluster_{name} {{\n")
+            lines.append(f"{indent}id={_quote(f'group-{name}')} label=<{label}> {CLUSTER_STYLE}\n")
+            stack.append((-1, depth))
+        lines.extend(indent + statement for statement in contents.get(cluster, []))
+        stack.extend((child, depth + 1) for child in reversed(children.get(cluster, [])))
+    return lines
+
+
+def _edges(exploration: Exploration, view: View, places: dict[str, int]) -> list[str]:
+    """Operand to operation, in operand order; into and out of a box once per pair of ends."""
+    lines = []
+    positions: dict[int, int] = {}
+    seen: set[tuple[str, str]] = set()
     for edge in exploration.edges:
-        source, target = names[edge.source], names[edge.target]
+        source, target = places[edge.source], places[edge.target]
         k = positions.get(target, 0)
         positions[target] = k + 1
-        lines.append(f"\t{source} -> op_{target} [id={_quote(f'edge-{source}-{target}-{k}')}]\n")
-    lines.append("}\n")
-    return "".join(lines)
+        source_box, target_box = view.boxes[source], view.boxes[target]
+        start = place_name(source) if source_box is None else group_name(source_box)
+        end = f"op_{place_name(target)}" if target_box is None else group_name(target_box)
+        if (source_box is not None and source_box == target_box) or (start, end) in seen:
+            continue
+        if target_box is not None:
+            seen.add((start, end))
+        edge_id = _quote(f"edge-{place_name(source)}-{place_name(target)}-{k}")
+        lines.append(f"\t{start} -> {end} [id={edge_id}]\n")
+    return lines
 
 
 def with_graph_attributes(source: str, attributes: Mapping[str, str]) -> str:
@@ -88,8 +168,12 @@ def _escape(text: str) -> str:
     return html.escape(visible, quote=False)
 
 
+def _number_cell() -> str:
+    return f'<TD FIXEDSIZE="TRUE" WIDTH="{len(NUMBER_CELL) * 8 + 44}" HEIGHT="24">'
+
+
 def _value_label(label: str) -> str:
-    cell = f'<TD FIXEDSIZE="TRUE" WIDTH="{len(NUMBER_CELL) * 8 + 44}" HEIGHT="24">'
+    cell = _number_cell()
     return (
         '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR>'
         f'<TD HEIGHT="24">{_escape(label)}</TD>'

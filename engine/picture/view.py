@@ -1,0 +1,91 @@
+"""Which calls a picture draws collapsed: each collapsed group is one box, every other group a cluster.
+
+A group is a call of the program's own function or method that made values (`Neuron 3 · call 2`).
+Collapsed, its values and those of the calls inside it are drawn as one box showing its output;
+expanded, they are drawn inside a frame titled with the call. "auto" collapses the innermost
+calls of a big pass, so the lecture's network shows its neurons and layers at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from engine.errors import ProgramError
+from engine.steps import Exploration
+
+AUTO_COLLAPSE_VALUES = 150  # values in a pass past which "auto" collapses its innermost calls
+
+Collapse = Literal["auto"] | Sequence[str]  # "auto", or the ids of the groups to collapse
+
+
+@dataclass(frozen=True)
+class View:
+    """One way to draw a pass: where each node and group is drawn, by place (index in the exploration)."""
+
+    collapsed: list[int]  # places of the collapsed groups that are drawn, outermost only, in order
+    parents: list[int | None]  # each group's parent's place
+    group_boxes: list[int | None]  # each group's box: itself or the collapsed group around it, if any
+    boxes: list[int | None]  # each node's box: the place of the collapsed group it is drawn in, if any
+    frames: list[int | None]  # each node's cluster: the place of its innermost group when it is not boxed
+    outputs: dict[int, int]  # a box's output (the value its call returned) when the box holds it
+
+
+def collapsed_groups(exploration: Exploration, collapse: Collapse = "auto") -> list[str]:
+    """The ids of the groups to draw collapsed, outermost only, in the pass's group order."""
+    groups = exploration.groups
+    if collapse == "auto":
+        if len(exploration.nodes) <= AUTO_COLLAPSE_VALUES:
+            return []
+        parents = {group.parent for group in groups}
+        wanted = {group.id for group in groups if group.id not in parents}
+    else:
+        known = {group.id for group in groups}
+        for group_id in collapse:
+            if group_id not in known:
+                raise ProgramError(
+                    "name", f"there is no group '{group_id[:40]}' in pass {exploration.pass_index}; see `groups`"
+                )
+        wanted = set(collapse)
+    parent_of = {group.id: group.parent for group in groups}
+    outermost = []
+    for group in groups:
+        if group.id in wanted and not _inside(group.parent, wanted, parent_of):
+            outermost.append(group.id)
+    return outermost
+
+
+def make_view(exploration: Exploration, collapsed: Sequence[str]) -> View:
+    """Where each node and group of a pass is drawn when the groups `collapsed` (outermost only) are."""
+    places = {group.id: index for index, group in enumerate(exploration.groups)}
+    parents = [places[group.parent] if group.parent is not None else None for group in exploration.groups]
+    box_of: list[int | None] = [None] * len(parents)
+    for group_id in collapsed:
+        box_of[places[group_id]] = places[group_id]
+    for place, parent in enumerate(parents):  # a parent comes before its children
+        if box_of[place] is None and parent is not None:
+            box_of[place] = box_of[parent]
+    boxes: list[int | None] = []
+    frames: list[int | None] = []
+    for node in exploration.nodes:
+        group = places[node.group] if node.group is not None else None
+        box = box_of[group] if group is not None else None
+        boxes.append(box)
+        frames.append(group if box is None else None)
+    nodes = {node.id: index for index, node in enumerate(exploration.nodes)}
+    outputs = {}
+    for box_id in collapsed:
+        box = places[box_id]
+        output = nodes.get(exploration.groups[box].output or "")
+        if output is not None and boxes[output] == box:
+            outputs[box] = output
+    return View([places[group_id] for group_id in collapsed], parents, box_of, boxes, frames, outputs)
+
+
+def _inside(group_id: str | None, wanted: set[str], parent_of: dict[str, str | None]) -> bool:
+    while group_id is not None:
+        if group_id in wanted:
+            return True
+        group_id = parent_of[group_id]
+    return False
