@@ -38,8 +38,8 @@ def structure_key(exploration: Exploration, view: View | None = None) -> tuple[o
     nodes = tuple((node.label, node.op) for node in exploration.nodes)
     edges = tuple((places[edge.source], places[edge.target]) for edge in exploration.edges)
     groups = tuple(group.label for group in exploration.groups)
-    shown = tuple(view.parents), tuple(view.frames), tuple(view.collapsed), tuple(view.outputs.items())
-    return nodes, edges, groups, *shown
+    shown = (view.clusters, view.group_frames, view.frames, view.collapsed, list(view.outputs.items()))
+    return nodes, edges, groups, *(tuple(part) for part in shown)
 
 
 def place_name(index: int) -> str:
@@ -71,7 +71,7 @@ def dot_source(exploration: Exploration, view: View | None = None) -> str:
             contents.setdefault(view.frames[place], []).extend(_value_node(place, node.label, node.op))
     places = {node.id: index for index, node in enumerate(exploration.nodes)}
     for box in view.collapsed:
-        contents.setdefault(view.parents[box], []).append(_box_node(exploration, view, box))
+        contents.setdefault(view.group_frames[box], []).append(_box_node(exploration, view, box))
     lines = [HEADER, *_cluster_text(exploration, view, contents), *_edges(exploration, view, places), "}\n"]
     return "".join(lines)
 
@@ -103,9 +103,8 @@ def _box_node(exploration: Exploration, view: View, box: int) -> str:
 def _cluster_text(exploration: Exploration, view: View, contents: dict[int | None, list[str]]) -> list[str]:
     """The statements of the graph with a cluster per expanded group, nested as the calls were."""
     children: dict[int | None, list[int]] = {}
-    for place, parent in enumerate(view.parents):
-        if view.group_boxes[place] is None:
-            children.setdefault(parent, []).append(place)
+    for place in view.clusters:
+        children.setdefault(view.group_frames[place], []).append(place)
     lines: list[str] = []
     stack: list[tuple[int | None, int]] = [(None, 1)]  # (cluster, depth); a negative cluster closes one
     while stack:

@@ -16,6 +16,9 @@ from engine.errors import ProgramError
 from engine.steps import Exploration
 
 AUTO_COLLAPSE_VALUES = 150  # values in a pass past which "auto" collapses its innermost calls
+# Clusters nested deeper than this are drawn as part of the one around them: dot's time grows
+# steeply with nesting (a recursion 150 calls deep took over 10 s, flat 0.1 s).
+MAX_CLUSTER_DEPTH = 12
 
 Collapse = Literal["auto"] | Sequence[str]  # "auto", or the ids of the groups to collapse
 
@@ -25,10 +28,10 @@ class View:
     """One way to draw a pass: where each node and group is drawn, by place (index in the exploration)."""
 
     collapsed: list[int]  # places of the collapsed groups that are drawn, outermost only, in order
-    parents: list[int | None]  # each group's parent's place
-    group_boxes: list[int | None]  # each group's box: itself or the collapsed group around it, if any
+    clusters: list[int]  # places of the groups drawn as clusters, in order (a parent before its children)
+    group_frames: list[int | None]  # the cluster each group is drawn in (None: the graph itself)
     boxes: list[int | None]  # each node's box: the place of the collapsed group it is drawn in, if any
-    frames: list[int | None]  # each node's cluster: the place of its innermost group when it is not boxed
+    frames: list[int | None]  # each node's cluster, when it is not in a box
     outputs: dict[int, int]  # a box's output (the value its call returned) when the box holds it
 
 
@@ -59,20 +62,31 @@ def collapsed_groups(exploration: Exploration, collapse: Collapse = "auto") -> l
 def make_view(exploration: Exploration, collapsed: Sequence[str]) -> View:
     """Where each node and group of a pass is drawn when the groups `collapsed` (outermost only) are."""
     places = {group.id: index for index, group in enumerate(exploration.groups)}
-    parents = [places[group.parent] if group.parent is not None else None for group in exploration.groups]
-    box_of: list[int | None] = [None] * len(parents)
-    for group_id in collapsed:
-        box_of[places[group_id]] = places[group_id]
-    for place, parent in enumerate(parents):  # a parent comes before its children
-        if box_of[place] is None and parent is not None:
-            box_of[place] = box_of[parent]
+    box_of: list[int | None] = []  # each group's box: itself or the collapsed group around it
+    frame_of: list[int | None] = []  # each group's own cluster, or the cluster its values are drawn in
+    group_frames: list[int | None] = []
+    depths: list[int] = []
+    clusters: list[int] = []
+    wanted = set(collapsed)
+    for place, group in enumerate(exploration.groups):  # a parent comes before its children
+        parent = places[group.parent] if group.parent is not None else None
+        depth = depths[parent] + 1 if parent is not None else 0
+        depths.append(depth)
+        outer_box = box_of[parent] if parent is not None else None
+        box_of.append(place if group.id in wanted and outer_box is None else outer_box)
+        frame = frame_of[parent] if parent is not None else None
+        group_frames.append(frame)
+        if box_of[place] is None and depth < MAX_CLUSTER_DEPTH:
+            clusters.append(place)
+            frame = place
+        frame_of.append(frame)
     boxes: list[int | None] = []
     frames: list[int | None] = []
     for node in exploration.nodes:
-        group = places[node.group] if node.group is not None else None
-        box = box_of[group] if group is not None else None
+        owner = places[node.group] if node.group is not None else None
+        box = box_of[owner] if owner is not None else None
         boxes.append(box)
-        frames.append(group if box is None else None)
+        frames.append(frame_of[owner] if owner is not None and box is None else None)
     nodes = {node.id: index for index, node in enumerate(exploration.nodes)}
     outputs = {}
     for box_id in collapsed:
@@ -80,7 +94,7 @@ def make_view(exploration: Exploration, collapsed: Sequence[str]) -> View:
         output = nodes.get(exploration.groups[box].output or "")
         if output is not None and boxes[output] == box:
             outputs[box] = output
-    return View([places[group_id] for group_id in collapsed], parents, box_of, boxes, frames, outputs)
+    return View([places[group_id] for group_id in collapsed], clusters, group_frames, boxes, frames, outputs)
 
 
 def _inside(group_id: str | None, wanted: set[str], parent_of: dict[str, str | None]) -> bool:
