@@ -59,11 +59,12 @@ class Pictures:
     def draw(self, exploration: Exploration, collapsed: Sequence[str] = ()) -> str:
         """The SVG of a graph with its numbers and the groups `collapsed` (outermost only) drawn as boxes;
         raises PictureError or Busy."""
-        if len(exploration.nodes) > self.max_values:
-            raise PictureLimit(
-                f"the graph has {len(exploration.nodes):,} values; pictures show at most {self.max_values:,}"
-            )
         view = make_view(exploration, collapsed)
+        shown = sum(1 for box in view.boxes if box is None) + len(view.collapsed)  # values and boxes
+        if shown > self.max_values:
+            hint = "; collapse some calls to draw it" if view.clusters else ""
+            limit = f"the picture would show {shown:,} values; pictures show at most {self.max_values:,}"
+            raise PictureLimit(limit + hint)
         key = structure_key(exploration, view)
         template = self._cached(key)
         if template is None:

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     body_timeout: float = 30.0  # seconds for a request's body to arrive, then 408
     access_log: bool = True  # one log line per request
     # The picture
-    max_drawn_values: int = 1_000  # value nodes in one picture; larger graphs come back without one
+    max_drawn_values: int = 1_000  # values and collapsed calls one picture shows; larger ones come back without one
     draw_timeout: float = 2.0  # seconds dot may take for one graph before it is killed and replaced
     draw_concurrency: int = os.cpu_count() or 1  # long-lived dot processes per worker, one graph each at a time
     draw_queue_depth: int = 128  # drawings waiting for a dot process before new ones get 503

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,58 @@ def test_nudge_of_a_training_run_moves_the_initial_weights(client: TestClient) -
     assert all(key.startswith("model.layers") for key in body["overrides"])
     again = client.post("/api/graph", json={"source": TRAINING, "overrides": body["overrides"], "pass": 0}).json()
     assert again["passes"][0]["data"] == body["after"]
+
+
+LECTURE_TRAINING = next(example.source for example in EXAMPLES if example.id == "lecture-training")
+
+
+def test_a_big_pass_comes_collapsed_by_default_and_says_which_groups(client: TestClient) -> None:
+    body = client.post("/api/graph", json={"source": LECTURE_TRAINING}).json()
+    parents = {group["parent"] for group in body["groups"]}
+    assert body["collapsed"] == [group["id"] for group in body["groups"] if group["id"] not in parents]
+    assert all(f'<g id="group-{group_id}" class="node">' in body["svg"] for group_id in body["collapsed"])
+    assert len(body["nodes"]) == 398  # the graph fields are whole whatever the picture shows
+
+
+def test_collapse_chooses_the_groups_and_an_empty_list_expands_all(client: TestClient) -> None:
+    first = client.post("/api/graph", json={"source": LECTURE_TRAINING, "pass": 0}).json()
+    mlp = next(group for group in first["groups"] if group["name"] == "MLP.__call__")
+    one = client.post("/api/graph", json={"source": LECTURE_TRAINING, "pass": 0, "collapse": [mlp["id"]]}).json()
+    assert one["collapsed"] == [mlp["id"]] and f'<g id="group-{mlp["id"]}" class="node">' in one["svg"]
+    assert f'id="node-{mlp["output"]}"' not in one["svg"] and f'id="data-{mlp["output"]}"' in one["svg"]
+    expanded = client.post("/api/graph", json={"source": LECTURE_TRAINING, "pass": 0, "collapse": []}).json()
+    assert expanded["collapsed"] == [] and expanded["svg"].count('class="cluster"') == len(expanded["groups"])
+    assert all(f'id="node-{node["id"]}"' in expanded["svg"] for node in expanded["nodes"])
+
+
+@pytest.mark.parametrize(
+    ("collapse", "status", "kind"),
+    [(["g99999"], 400, "name"), ("all", 422, "request"), (["g1" * 20], 422, "request"), ([3], 422, "request")],
+)
+def test_a_wrong_collapse_is_an_error_that_says_so(
+    client: TestClient, collapse: object, status: int, kind: str
+) -> None:
+    response = client.post("/api/graph", json={"source": LECTURE_TRAINING, "collapse": collapse})
+    assert response.status_code == status and response.json()["error"]["kind"] == kind
+
+
+def test_the_picture_alone_takes_collapse_as_auto_or_ids_separated_by_commas(client: TestClient) -> None:
+    body = client.post("/api/graph", json={"source": LECTURE_TRAINING}).json()
+
+    def boxes(collapse: str) -> set[str]:
+        response = client.get("/api/graph.svg", params={"source": LECTURE_TRAINING, "collapse": collapse})
+        assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
+        return set(re.findall(r'<g id="group-([^"]+)" class="node">', response.text))
+
+    assert boxes("auto") == set(body["collapsed"])
+    first, second = body["collapsed"][:2]
+    assert boxes(f"{first},{second}") == {first, second}
+    assert boxes("") == set()
+    bad = client.get("/api/graph.svg", params={"source": LECTURE_TRAINING, "collapse": "nope"})
+    assert bad.status_code == 400 and bad.json()["error"]["kind"] == "name"
+
+
+def test_a_nudge_keeps_the_collapse_asked_for(client: TestClient) -> None:
+    request = {"source": LECTURE_TRAINING, "step": -0.01, "names": ["n.layers[0].neurons[0].w[0]"], "collapse": []}
+    body = client.post("/api/nudge", json=request).json()
+    assert body["graph"]["collapsed"] == [] and 'class="cluster"' in body["graph"]["svg"]
