@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout=settings.draw_timeout,
         max_values=settings.max_drawn_values,
         recycle_bytes=settings.draw_recycle_bytes,
+        max_cluster_depth=settings.max_cluster_depth,
     )
     app.include_router(api.router)
     app.include_router(pages.router)

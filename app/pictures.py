@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from engine.picture import (
+    MAX_CLUSTER_DEPTH,
     RECYCLE_BYTES,
     DotPool,
     GraphvizMissing,
@@ -44,11 +45,13 @@ class Pictures:
         timeout: float,
         max_values: int,
         recycle_bytes: int = RECYCLE_BYTES,
+        max_cluster_depth: int = MAX_CLUSTER_DEPTH,
     ) -> None:
         self.cache: OrderedDict[tuple[object, ...], SvgTemplate | PictureError] = OrderedDict()
         self.cache_size = cache_size
         self.timeout = timeout
         self.max_values = max_values
+        self.max_cluster_depth = max_cluster_depth
         self.queue_depth = queue_depth
         self.queue_wait = queue_wait
         self.pool = DotPool(concurrency, recycle_bytes)
@@ -59,7 +62,7 @@ class Pictures:
     def draw(self, exploration: Exploration, collapsed: Sequence[str] = ()) -> str:
         """The SVG of a graph with its numbers and the groups `collapsed` (outermost only) drawn as boxes;
         raises PictureError or Busy."""
-        view = make_view(exploration, collapsed)
+        view = make_view(exploration, collapsed, self.max_cluster_depth)
         shown = sum(1 for box in view.boxes if box is None) + len(view.collapsed)  # values and boxes
         if shown > self.max_values:
             hint = "; collapse some calls to draw it" if view.clusters else ""

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     draw_queue_depth: int = 128  # drawings waiting for a dot process before new ones get 503
     draw_queue_wait: float = 4.0  # seconds a drawing may wait for a dot process before it gets 503
     draw_recycle_bytes: int = picture.RECYCLE_BYTES  # DOT text one dot process reads before it is replaced
+    max_cluster_depth: int = picture.MAX_CLUSTER_DEPTH  # frames of calls nested in frames; deeper ones are merged
     picture_cache_size: int = 512  # layouts kept, one per program structure
     switch_interval: float = 0.001  # seconds a thread holds the interpreter lock while others wait (Python's is 0.005)
     run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again

@@ -32,6 +32,7 @@ from engine.value import Value
 LECTURE_L = next(example.source for example in EXAMPLES if example.id == "lecture-L")
 NEURON = next(example.source for example in EXAMPLES if example.id == "neuron")
 MLP = next(example.source for example in EXAMPLES if example.id == "mlp-loss")
+TRAINING = next(example.source for example in EXAMPLES if example.id == "lecture-training")
 DAG_VALUES = 460  # random_dag_source's budget for a DAG of 529 values (1,050 dot nodes)
 SECONDS = 3.0  # per table row
 REPEATS = 31  # single requests timed, for medians
@@ -55,6 +56,11 @@ def uncached_request() -> dict[str, object]:
 
 def new_neuron_request() -> dict[str, object]:
     return {"source": NEURON.replace("label='x1'", f"label='x1 {next(counter)}'")}
+
+
+def new_training_request(collapse: object = "auto") -> dict[str, object]:
+    """The lecture's training loop with its classes renamed: a run and a layout not yet cached."""
+    return {"source": TRAINING.replace("Neuron", f"Neuron{next(counter)}"), "collapse": collapse}
 
 
 def new_dag_request(source: str) -> dict[str, object]:
@@ -190,6 +196,12 @@ async def single_requests(port: int) -> None:
     repeats = [await timed(cached_request()) for _ in range(REPEATS)]
     dag_source = random_dag_source(DAG_VALUES)
     dag = [await timed(new_dag_request(dag_source)) for _ in range(DAG_REPEATS)]
+    collapsed, expanded = [], []
+    for _ in range(DAG_REPEATS):
+        collapsed.append(await timed(new_training_request()))
+        expanded.append(await timed(new_training_request([])))
+    await timed({"source": TRAINING})
+    other_pass = [await timed({"source": TRAINING, "pass": k % 20}) for k in range(REPEATS)]
     connection.close()
     print(f"\nOne request at a time, median of {REPEATS} ({DAG_REPEATS} for the DAG); new structure: a new layout")
     print(f"  {'graph':<26} {'new structure':>14} {'notebook':>9} {'ratio':>6}")
@@ -198,6 +210,9 @@ async def single_requests(port: int) -> None:
         print(f"  {title:<26} {median(times) * 1e3:11.1f} ms {median(reference) * 1e3:6.1f} ms {ratio:5.2f}×")
     values = len(explore(dag_source).nodes)
     print(f"  {f'random DAG, {values} values':<26} {median(dag) * 1e3:11.0f} ms")
+    print(f"  {'training pass, collapsed':<26} {median(collapsed) * 1e3:11.0f} ms   (a new program: run and layout)")
+    print(f"  {'training pass, expanded':<26} {median(expanded) * 1e3:11.0f} ms")
+    print(f"  {'training, another pass':<26} {median(other_pass) * 1e3:11.1f} ms   (same program, collapsed)")
     print(f"  new numbers, known structure {median(numbers) * 1e3:7.1f} ms")
     print(f"  repeat                       {median(repeats) * 1e3:7.1f} ms")
 

@@ -15,6 +15,7 @@ from engine.errors import ProgramError
 from engine.examples import EXAMPLES
 from engine.picture import (
     AUTO_COLLAPSE_VALUES,
+    MAX_CLUSTER_DEPTH,
     collapsed_groups,
     dot_size,
     dot_source,
@@ -22,7 +23,6 @@ from engine.picture import (
     render_svg,
     structure_key,
 )
-from engine.picture.view import MAX_CLUSTER_DEPTH
 from engine.steps import Exploration, explore
 from engine.value import format_number
 from tests.programs import LECTURE_L
@@ -178,6 +178,7 @@ def test_a_deep_recursion_nests_clusters_only_so_deep_and_is_drawn_quickly() -> 
     assert len(graph.groups) == 151
     text = dot_source(graph)
     assert text.count("subgraph cluster_") == MAX_CLUSTER_DEPTH
+    assert dot_source(graph, make_view(graph, [], max_depth=3)).count("subgraph cluster_") == 3
     start = time.perf_counter()
     svg = render_svg(graph, timeout=5.0)
     assert time.perf_counter() - start < 3.0

@@ -24,13 +24,14 @@ from engine.picture.pool import DotPool
 from engine.picture.process import RECYCLE_BYTES, DotProcess, find_dot, graphviz_version
 from engine.picture.template import SvgTemplate, fill_template, make_template
 from engine.picture.text import NUMBER_CELL, dot_size, dot_source, structure_key, with_graph_attributes
-from engine.picture.view import AUTO_COLLAPSE_VALUES, Collapse, View, collapsed_groups, make_view
+from engine.picture.view import AUTO_COLLAPSE_VALUES, MAX_CLUSTER_DEPTH, Collapse, View, collapsed_groups, make_view
 
 __all__ = [
     "AUTO_COLLAPSE_VALUES",
     "FULL_EFFORT_NODES",
     "FULL_EFFORT_TRY",
     "LOW_EFFORT",
+    "MAX_CLUSTER_DEPTH",
     "NUMBER_CELL",
     "RECYCLE_BYTES",
     "TRY_FULL_EFFORT_NODES",

@@ -59,8 +59,9 @@ def collapsed_groups(exploration: Exploration, collapse: Collapse = "auto") -> l
     return outermost
 
 
-def make_view(exploration: Exploration, collapsed: Sequence[str]) -> View:
-    """Where each node and group of a pass is drawn when the groups `collapsed` (outermost only) are."""
+def make_view(exploration: Exploration, collapsed: Sequence[str], max_depth: int = MAX_CLUSTER_DEPTH) -> View:
+    """Where each node and group of a pass is drawn when the groups `collapsed` (outermost only) are, with
+    clusters nested at most `max_depth` deep."""
     places = {group.id: index for index, group in enumerate(exploration.groups)}
     box_of: list[int | None] = []  # each group's box: itself or the collapsed group around it
     frame_of: list[int | None] = []  # each group's own cluster, or the cluster its values are drawn in
@@ -76,7 +77,7 @@ def make_view(exploration: Exploration, collapsed: Sequence[str]) -> View:
         box_of.append(place if group.id in wanted and outer_box is None else outer_box)
         frame = frame_of[parent] if parent is not None else None
         group_frames.append(frame)
-        if box_of[place] is None and depth < MAX_CLUSTER_DEPTH:
+        if box_of[place] is None and depth < max_depth:
             clusters.append(place)
             frame = place
         frame_of.append(frame)
