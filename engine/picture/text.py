@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 
 from engine.picture.view import View, make_view
@@ -70,8 +71,10 @@ def dot_source(exploration: Exploration, view: View | None = None) -> str:
         if view.boxes[place] is None:
             contents.setdefault(view.frames[place], []).extend(_value_node(place, node.label, node.op))
     places = {node.id: index for index, node in enumerate(exploration.nodes)}
+    sizes = Counter(view.boxes)
     for box in view.collapsed:
-        contents.setdefault(view.group_frames[box], []).append(_box_node(exploration, view, box))
+        statement = _box_node(exploration.groups[box].label, box, box in view.outputs, sizes[box])
+        contents.setdefault(view.group_frames[box], []).append(statement)
     lines = [HEADER, *_cluster_text(exploration, view, contents), *_edges(exploration, view, places), "}\n"]
     return "".join(lines)
 
@@ -86,16 +89,14 @@ def _value_node(place: int, label: str, op: str) -> list[str]:
     return lines
 
 
-def _box_node(exploration: Exploration, view: View, box: int) -> str:
+def _box_node(label: str, box: int, shows_output: bool, size: int) -> str:
     """A collapsed group: its title and its output's data and grad, or how many values it holds."""
-    group = exploration.groups[box]
     name = group_name(box)
-    title = f'<TD HEIGHT="24"><B>{_escape(group.label)}</B></TD>'
-    if box in view.outputs:
+    title = f'<TD HEIGHT="24"><B>{_escape(label)}</B></TD>'
+    if shows_output:
         cells = "".join(f"{_number_cell()}{kind} {NUMBER_CELL}</TD>" for kind in ("data", "grad"))
     else:
-        count = sum(1 for owner in view.boxes if owner == box)
-        cells = f'<TD HEIGHT="24">{count} values</TD>'
+        cells = f'<TD HEIGHT="24">{size} values</TD>'
     table = f'<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{BOX_COLOUR}"><TR>'
     return f"{name} [label=<{table}{title}{cells}</TR></TABLE>> id={_quote(f'group-{name}')} shape=plain]\n"
 

@@ -51,10 +51,12 @@ def collapsed_groups(exploration: Exploration, collapse: Collapse = "auto") -> l
                     "name", f"there is no group '{group_id[:40]}' in pass {exploration.pass_index}; see `groups`"
                 )
         wanted = set(collapse)
-    parent_of = {group.id: group.parent for group in groups}
+    inside: dict[str, bool] = {}  # whether a group is inside a wanted one; a parent comes before its children
     outermost = []
     for group in groups:
-        if group.id in wanted and not _inside(group.parent, wanted, parent_of):
+        parent = group.parent
+        inside[group.id] = parent is not None and (parent in wanted or inside[parent])
+        if group.id in wanted and not inside[group.id]:
             outermost.append(group.id)
     return outermost
 
@@ -96,11 +98,3 @@ def make_view(exploration: Exploration, collapsed: Sequence[str], max_depth: int
         if output is not None and boxes[output] == box:
             outputs[box] = output
     return View([places[group_id] for group_id in collapsed], clusters, group_frames, boxes, frames, outputs)
-
-
-def _inside(group_id: str | None, wanted: set[str], parent_of: dict[str, str | None]) -> bool:
-    while group_id is not None:
-        if group_id in wanted:
-            return True
-        group_id = parent_of[group_id]
-    return False
