@@ -60,6 +60,9 @@ def _read_version(dot: str) -> str:
     return number.group(1)
 
 
+CLUSTER = re.compile(r"\bsubgraph\s+\"?cluster")
+
+
 class DotProcess:
     """One `dot -Tsvg` drawing graph after graph, started on first use and replaced whenever it fails."""
 
@@ -78,20 +81,27 @@ class DotProcess:
         return process.pid if process is not None and process.returncode is None else None
 
     def render(self, source: str, timeout: float) -> str:
-        """The SVG dot draws for one DOT text within `timeout` seconds; raises DrawTimeout or PictureError."""
+        """The SVG dot draws for one DOT text within `timeout` seconds; raises DrawTimeout or PictureError.
+
+        A graph with clusters is drawn by a process that has drawn nothing before: Graphviz 2.43 orders
+        clusters by where their names lie in its memory, so a process that drew other graphs first can
+        lay the same clusters out otherwise, and workers would disagree on a layout.
+        """
         deadline = time.monotonic() + timeout
         data = source.encode() + b"\n"  # dot parses a graph once the line after its `}` has begun
+        clusters = CLUSTER.search(source) is not None
         with self.lock:
             try:
                 process = self.process
-                if process is not None and process.poll() is None:
+                if process is not None and process.poll() is None and not (clusters and self.read_bytes):
                     _pending_messages(process)  # left over from the last graph: not this one's
                 else:
                     process = self._start()
                 svg = _exchange(process, data, deadline, timeout)
                 self.read_bytes += len(data)
-                if self.read_bytes >= self.recycle_bytes:
-                    self._stop()  # idle now: the next graph starts a fresh process
+                if (clusters or self.read_bytes >= self.recycle_bytes) and not self.closed:
+                    with contextlib.suppress(PictureError):  # the next graph would say why
+                        self._start()  # a fresh process for the next graph, loading while this one is idle
                 return svg
             except BaseException:
                 self._stop()
