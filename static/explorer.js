@@ -6,11 +6,12 @@ import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
 import { GraphView } from "./graph.js";
+import { GroupState, listenForToggles, outermost } from "./groups.js";
 import { renderLeaves, tickedLeaves } from "./leaves.js";
-import { drawPasses, passText } from "./passes.js";
 import { Quiz } from "./quiz.js";
 import { readShared, writeShared } from "./share.js";
 import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
+import { Training } from "./training.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 const PRESENT_TEXT_SCALE = 1.5; // presenter mode's type against the page's
@@ -21,9 +22,6 @@ const page = {
   overrides: {},
   timeline: null,
   position: 0,
-  pass: null, // the pass shown, when the program has several
-  wanted: null, // the pass asked for and not yet shown
-  passes: [],
   numeric: false,
   timer: null,
   examples: [],
@@ -31,6 +29,11 @@ const page = {
 };
 
 const view = new GraphView($("graph"), selectNode);
+const groups = new GroupState(); // the collapsed groups asked for
+// Another pass of the same program: same layout and view, the same step; only numbers change.
+const training = new Training((index) =>
+  run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true }),
+);
 const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
 const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
 
@@ -40,26 +43,35 @@ function setStatus(text) {
 
 // -- running a program
 
-async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false } = {}) {
+async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around } = {}) {
   const sameProgram = keepOverrides || source === page.source;
   const overrides = sameProgram ? page.overrides : {};
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
-  const chosen = pass !== undefined ? pass : sameProgram ? page.pass : null; // null: the API's default pass
+  const chosen = pass !== undefined ? pass : sameProgram ? training.pass : null; // null: the API's default pass
+  // Another pass has other group ids: its answer names them, then the same groups are asked for.
+  const otherPass = sameProgram && training.pass !== null && pass !== undefined && pass !== training.pass && !groups.auto;
   setStatus("Running…");
   const ticket = ++page.runs;
   try {
-    const request = { source, overrides, numeric_check: numeric, pass: chosen };
-    const graph = await callApi("api/graph", request, setStatus);
+    const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse: sameProgram && !otherPass ? groups.request() : "auto" };
+    let graph = await callApi("api/graph", request, setStatus);
+    const translated = otherPass ? groups.translate(graph.groups ?? []) : null;
+    const drawn = translated && outermost(graph.groups, translated);
+    if (drawn && [...drawn].sort().join() !== [...(graph.collapsed ?? [])].sort().join()) {
+      graph = await callApi("api/graph", { ...request, collapse: translated }, setStatus);
+    }
     if (ticket !== page.runs) return; // a later request (PageUp held down, say) answers for the page
     if (!sameProgram) forgetProgram(source);
+    if (otherPass && translated) groups.choose(translated);
+    else if (otherPass) groups.forget(); // that pass's calls differ: the API chooses
     page.source = source;
     page.overrides = overrides;
     clearError(editor);
-    showGraph(graph, position, false, keepView);
+    showGraph(graph, { position, keepView, raw, around });
     setStatus("");
   } catch (error) {
     if (ticket !== page.runs) return;
-    page.wanted = null;
+    training.wanted = null;
     showError(editor, error);
     if (page.timeline && source !== page.source) {
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
@@ -76,6 +88,7 @@ function forgetProgram(source) {
   $("node-details").hidden = true;
   $("node-details").replaceChildren();
   quiz.reset();
+  groups.forget();
   const example = page.examples.find((candidate) => candidate.id === $("preset").value);
   if (example && example.source !== source) {
     $("preset").value = ""; // the program is no longer the example named
@@ -83,10 +96,15 @@ function forgetProgram(source) {
   }
 }
 
-function showGraph(graph, position = null, keepPicture = false, keepView = false) {
+// `raw`: a place on the timeline with every group expanded, for a position in a new view of groups.
+function showGraph(graph, { position = null, keepPicture = false, keepView = false, raw, around } = {}) {
+  groups.shown(graph);
   page.timeline = buildTimeline(graph, page.source);
-  if (!keepPicture) view.show(graph.svg, page.timeline, keepView);
-  showPasses(graph);
+  if (raw !== undefined) position = page.timeline.rawToPosition[raw] ?? position;
+  if (!keepPicture) view.show(graph.svg, page.timeline, keepView, around);
+  $("collapse-all").disabled = groups.groups.length === 0;
+  $("expand-all").disabled = groups.groups.length === 0;
+  training.show(graph);
   renderConsole($("console"), graph, (line) => editor.selectLine(line));
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
@@ -99,42 +117,6 @@ function showGraph(graph, position = null, keepPicture = false, keepView = false
   $("graph-empty").textContent = empty ? emptyMessage(graph) : "";
   showLeaves();
   goTo(position ?? page.timeline.forwardEnd);
-}
-
-// -- training: the passes of the program, one chosen
-
-function showPasses(graph) {
-  page.passes = graph.passes ?? [];
-  page.pass = page.passes.length > 1 ? graph.pass : null;
-  page.wanted = null;
-  const several = page.pass !== null;
-  $("training").hidden = !several;
-  drawPasses($("passes"), $("passes-legend"), page.passes, graph.pass, choosePass);
-  $("pass-info").textContent = several ? passText(page.passes, page.pass) : "";
-  $("pass-prev").disabled = !several || page.pass === 0;
-  $("pass-next").disabled = !several || page.pass === page.passes.length - 1;
-}
-
-// Another pass of the same program: same layout and view, the same step; only numbers change.
-async function choosePass(index) {
-  if (page.pass === null || index < 0 || index >= page.passes.length || index === (page.wanted ?? page.pass)) return;
-  page.wanted = index;
-  const focused = document.activeElement?.closest?.('[data-testid="passes"]') !== null;
-  await run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true });
-  if (focused) $("passes").querySelector('[aria-current="true"]')?.focus(); // keyboard users stay on the chart
-}
-
-// A stale pass (no zero_grad before backward): say so from its seed on, naming a grad it started from.
-function showStaleWarning(step) {
-  const pass = page.passes[page.pass];
-  const stale = Boolean(pass?.stale) && step.kind === "backward";
-  $("stale-warning").hidden = !stale;
-  if (!stale) return;
-  const carried = page.timeline.graph.nodes.find((node) => node.grad_before);
-  const example = carried ? ` (${carried.label || carried.name || carried.path}.grad was ${formatNumber(carried.grad_before)})` : "";
-  $("stale-warning").textContent =
-    `Stale pass: the grads were not set to zero before backward(), so they start from the last pass's values${example} ` +
-    "and this pass's grads add up on top of them. This is the zero_grad bug: set every p.grad = 0.0 before loss.backward().";
 }
 
 function hasGraph() {
@@ -175,7 +157,7 @@ function goTo(position) {
   const state = stateAt(timeline, page.position);
   view.apply(state);
   $("phase").textContent = phaseText(timeline, page.position);
-  showStaleWarning(state.step);
+  training.showStaleWarning(state.step, timeline);
   const narration = $("narration");
   narration.replaceChildren(
     ...narrate(timeline, page.position).map((line) => Object.assign(document.createElement("p"), { textContent: line })),
@@ -249,7 +231,7 @@ async function nudge() {
   const names = tickedLeaves($("leaves"));
   const stepSize = Number($("nudge-step").value);
   try {
-    const request = { source: page.source, overrides: page.overrides, step: stepSize, names };
+    const request = { source: page.source, overrides: page.overrides, step: stepSize, names, collapse: groups.request() };
     const result = await callApi("api/nudge", request, setStatus);
     page.overrides = result.overrides;
     clearError(editor);
@@ -258,7 +240,7 @@ async function nudge() {
     $("nudge-result").textContent =
       `${name}: ${formatNumber(result.before)} → ${formatNumber(result.after)} ` +
       `(first-order prediction ${formatNumber(result.predicted)})`;
-    showGraph(result.graph, null, true);
+    showGraph(result.graph, { keepPicture: result.graph.collapsed?.join() === page.timeline.graph.collapsed?.join() });
   } catch (error) {
     showError(editor, error);
   }
@@ -279,8 +261,10 @@ function selectNode(id) {
 // -- sharing: the URL's hash holds the program, the overrides and the position
 
 function saveToUrl() {
-  const { source, overrides, position, pass } = page;
-  writeShared({ source, overrides, pass, position, step: $("nudge-step").value, quiz: quiz.on });
+  const { source, overrides, position } = page;
+  const { pass } = training;
+  const collapse = groups.request();
+  writeShared({ source, overrides, pass, position, collapse, step: $("nudge-step").value, quiz: quiz.on });
 }
 
 async function loadFromUrl() {
@@ -291,8 +275,22 @@ async function loadFromUrl() {
   $("nudge-step").value = shared.step;
   page.source = shared.source;
   page.overrides = shared.overrides;
+  if (shared.collapse !== "auto") groups.choose(shared.collapse);
   await run({ position: shared.position, keepOverrides: true, pass: shared.pass });
   return true;
+}
+
+// -- groups: a box expands, a cluster's title collapses; the step stays where it was
+
+async function toggleGroups(change, around = null) {
+  if (!hasGraph()) return;
+  const focused = around && document.activeElement?.dataset?.group === around;
+  change();
+  const raw = page.timeline.steps[page.position].raw;
+  const start = performance.now();
+  await run({ source: page.source, keepOverrides: true, raw, around: around && `group-${around}` });
+  if (focused) view.svg?.querySelector(`[data-group="${around}"]`)?.focus(); // keyboard users stay on the group
+  window.lastToggleMs = performance.now() - start;
 }
 
 // -- examples, present mode, download
@@ -340,8 +338,8 @@ function onKey(event) {
     Home: () => goTo(0),
     End: () => goTo(Number.MAX_SAFE_INTEGER),
     " ": togglePlay,
-    PageUp: () => choosePass((page.wanted ?? page.pass ?? 0) - 1),
-    PageDown: () => choosePass((page.wanted ?? page.pass ?? 0) + 1),
+    PageUp: () => training.step(-1),
+    PageDown: () => training.step(1),
   };
   const action = actions[event.key];
   if (!action) return;
@@ -359,8 +357,6 @@ async function main() {
   $("to-start").addEventListener("click", () => goTo(0));
   $("to-end").addEventListener("click", () => goTo(Number.MAX_SAFE_INTEGER));
   $("play").addEventListener("click", togglePlay);
-  $("pass-prev").addEventListener("click", () => choosePass((page.wanted ?? page.pass) - 1));
-  $("pass-next").addEventListener("click", () => choosePass((page.wanted ?? page.pass) + 1));
   $("position").addEventListener("input", () => goTo(Number($("position").value)));
   $("speed").addEventListener("input", () => {
     if (page.timer) {
@@ -376,6 +372,9 @@ async function main() {
   $("zoom-out").addEventListener("click", () => view.zoom(1.25));
   $("present").addEventListener("click", togglePresent);
   $("download-svg").addEventListener("click", downloadSvg);
+  listenForToggles($("graph"), (id) => toggleGroups(() => groups.toggle(id), id), () => view.dragged);
+  $("collapse-all").addEventListener("click", () => toggleGroups(() => groups.collapseAll()));
+  $("expand-all").addEventListener("click", () => toggleGroups(() => groups.choose([])));
   $("quiz").addEventListener("change", () => {
     if (page.timeline) showLeaves();
     saveToUrl();

@@ -2,6 +2,7 @@
 // first view in which the numbers can be read.
 
 import { formatNumber } from "./format.js";
+import { decorateGroups, sameGroups, shownDeposits } from "./groups.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MIN_TEXT_PX = 10; // fit the whole graph only while its texts stay at least this high on screen
@@ -18,6 +19,7 @@ export class GraphView {
     this.svg = null;
     this.textScale = 1; // presenter mode's larger type
     this.elements = new Map(); // id -> {group, data, grad, op, opEdge, edges: [...]}
+    this.groups = new Map(); // group id -> its cluster or its collapsed box
     this.shown = new Map(); // element -> last text, to touch the DOM only on change
     this.boxes = new Map(); // id -> the node's box in picture units (the layout never changes)
     container.addEventListener("click", (event) => {
@@ -37,13 +39,16 @@ export class GraphView {
   }
 
   // Put a new picture in place; the timeline's graph names its elements. With `keepView`, a
-  // picture of the same size (another pass of a training loop) keeps the pan and zoom.
-  show(svgText, timeline, keepView = false) {
+  // picture of the same size (another pass of a training loop) keeps the pan and zoom; with
+  // `around`, the element of that id is put in the middle at the zoom shown (a group just toggled).
+  show(svgText, timeline, keepView = false, around = null) {
     if (keepView && svgText && this.reuse(timeline)) return;
     this.timeline = timeline;
     const kept = keepView && this.svg && !this.atHome ? { home: this.home.join(" "), center: this.center, unit: this.unit } : null;
+    const unit = this.svg && !this.atHome ? this.unit : null;
     this.container.querySelector("svg")?.remove();
     this.elements.clear();
+    this.groups.clear();
     this.shown.clear();
     this.boxes.clear();
     this.svg = null;
@@ -54,7 +59,7 @@ export class GraphView {
     if (!svgText) return;
     const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml").documentElement;
     this.svg = document.importNode(parsed, true);
-    this.svg.setAttribute("role", "img");
+    this.svg.setAttribute("role", timeline.graph.groups?.length ? "group" : "img"); // groups are buttons
     this.svg.setAttribute("aria-label", "computation graph");
     this.home = this.svg.getAttribute("viewBox").split(/\s+/).map(Number);
     this.svg.removeAttribute("width");
@@ -74,11 +79,25 @@ export class GraphView {
         edges: timeline.operands.get(node.id).map((source, k) => byId(`edge-${source}-${node.id}-${k}`)),
       });
     }
+    for (const group of timeline.graph.groups ?? []) this.groups.set(group.id, byId(`group-${group.id}`));
+    decorateGroups(this.svg, timeline.graph.groups ?? []);
     this.fitBox();
     this.place(this.home[0] + this.home[2] / 2, this.home[1] + this.home[3] / 2, 1); // texts at full size
     this.textUnits = this.measureText();
     if (kept && kept.home === this.home.join(" ")) this.place(...kept.center, kept.unit);
     else this.goHome();
+    const middle = around && this.svg.getElementById(around);
+    if (middle && this.center) {
+      const box = this.toPicture(middle.getBoundingClientRect());
+      this.atHome = false;
+      if (box) this.place(...this.clamped([box.x + box.width / 2, box.y + box.height / 2]), unit ?? this.unit);
+      this.holdView = true; // the group toggled stays in view, not the step's node
+    }
+  }
+
+  // A value's own element, or the collapsed box it is drawn in.
+  elementOf(id) {
+    return this.elements.get(id)?.group ?? this.groups.get(this.timeline?.boxOf.get(id)) ?? null;
   }
 
   // Another pass of the same structure (a training loop): the server draws such passes with one
@@ -87,6 +106,8 @@ export class GraphView {
   reuse(timeline) {
     const before = this.timeline;
     if (!this.svg || !before || before.graph.forward.length !== timeline.graph.forward.length) return false;
+    const toOldGroup = sameGroups(before.graph, timeline.graph);
+    if (!toOldGroup) return false;
     const toOld = new Map(timeline.graph.forward.map((id, i) => [id, before.graph.forward[i]]));
     if (toOld.size !== this.elements.size) return false;
     for (const [id, old] of toOld) {
@@ -95,8 +116,18 @@ export class GraphView {
       const operands = timeline.operands.get(id).map((operand) => toOld.get(operand));
       if (operands.join() !== before.operands.get(old).join()) return false;
     }
-    const toNew = new Map([...toOld].map(([id, old]) => [old, id]));
-    const renamed = (text) => text.replace(/n\d+/g, (id) => toNew.get(id) ?? id);
+    const toNew = new Map([...toOld, ...toOldGroup].map(([id, old]) => [old, id]));
+    const renamed = (text) => text.replace(/[ng]\d+/g, (id) => toNew.get(id) ?? id);
+    const groups = new Map();
+    for (const [id, old] of toOldGroup) {
+      const element = this.groups.get(old);
+      if (element) {
+        element.id = `group-${id}`;
+        for (const target of [element, ...element.querySelectorAll("[data-group]")]) if (target.dataset.group) target.dataset.group = id;
+      }
+      groups.set(id, element);
+    }
+    this.groups = groups;
     const elements = new Map();
     const boxes = new Map();
     for (const [id, old] of toOld) {
@@ -135,7 +166,7 @@ export class GraphView {
 
   boxOf(id) {
     if (!this.boxes.has(id)) {
-      const group = this.elements.get(id)?.group;
+      const group = this.elementOf(id);
       this.boxes.set(id, group ? this.toPicture(group.getBoundingClientRect()) : null);
     }
     return this.boxes.get(id);
@@ -205,7 +236,7 @@ export class GraphView {
   // screen (before this step changes any text, so the layout is still clean): the node's box against
   // the graph's box less a margin, so that no node is left cut at an edge.
   follow(id) {
-    const group = this.elements.get(id)?.group;
+    const group = this.elementOf(id);
     if (!group || !this.center) return;
     const node = group.getBoundingClientRect();
     const view = this.container.getBoundingClientRect();
@@ -244,14 +275,19 @@ export class GraphView {
   apply(state, asking = null) {
     if (!this.svg) return;
     const { step } = state;
-    if (step.node) this.follow(step.node); // first, while the layout is still clean
+    if (step.node && !this.holdView) this.follow(step.node); // first, while the layout is still clean
+    this.holdView = false;
+    const boxOf = this.timeline.boxOf;
+    const stepBox = step.group ?? boxOf.get(step.node);
+    const boxPending = new Set();
     for (const [id, parts] of this.elements) {
       const data = state.data.get(id);
       const grad = state.grad.get(id);
       this.setText(parts.data, data === null ? "data" : `data ${formatNumber(data)}`);
       this.setText(parts.grad, grad === null ? "grad" : `grad ${formatNumber(grad)}`);
       const pending = !state.computed.has(id);
-      const current = step.node === id;
+      if (pending && boxOf.has(id)) boxPending.add(boxOf.get(id));
+      const current = step.node === id || (step.group !== undefined && boxOf.get(id) === step.group);
       for (const element of [parts.group, parts.op, parts.opEdge, ...parts.edges]) {
         this.setClass(element, "pending", pending);
         this.setClass(element, "current", current);
@@ -259,13 +295,20 @@ export class GraphView {
       }
       this.setClass(parts.group, "asked", asking === id);
     }
+    for (const [id, element] of this.groups) {
+      if (!element?.classList.contains("node")) continue;
+      this.setClass(element, "pending", boxPending.has(id));
+      this.setClass(element, "current", stepBox === id);
+      this.setClass(element, "backward", stepBox === id && step.kind === "backward");
+    }
     this.showDeposits(state);
   }
 
   showDeposits(state) {
     this.deposits.replaceChildren();
-    for (const deposit of state.deposits) {
-      const edge = this.elements.get(state.step.node).edges[deposit.k];
+    const drawn = (deposit) => Boolean(this.elements.get(deposit.from ?? state.step.node)?.edges[deposit.k]);
+    for (const deposit of shownDeposits(state, this.timeline.boxOf, drawn)) {
+      const edge = this.elements.get(deposit.from ?? state.step.node).edges[deposit.k];
       const path = edge?.querySelector("path");
       if (!path) continue;
       const middle = path.getPointAtLength(path.getTotalLength() * 0.4);
@@ -354,6 +397,9 @@ export const SVG_STYLE = `
 .pending polygon, .pending ellipse, .pending text, .pending path { opacity: 0.35; }
 .current polygon, .current ellipse { stroke: #0072b2; stroke-width: 3; fill: #e6f1f8; }
 .current.backward polygon, .current.backward ellipse { stroke: #d55e00; fill: #fbeee6; }
+.group-box.current > polygon { fill: none; }
+.group-box.current > polygon:first-of-type { fill: #e6f1f8; }
+.group-box.current.backward > polygon:first-of-type { fill: #fbeee6; }
 g.edge.current path { stroke: #0072b2; stroke-width: 2.5; }
 g.edge.current.backward path { stroke: #d55e00; stroke-dasharray: 6 3; }
 text.deposit { fill: #d55e00; font: bold 12px "DejaVu Sans", sans-serif; }

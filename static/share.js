@@ -1,11 +1,12 @@
-// Sharing: the URL's hash holds the program, the nudged values, the pass, the position, the nudge
-// step and quiz mode, so that a link (or a reload) opens the same state. No state lives on the server.
+// Sharing: the URL's hash holds the program, the nudged values, the pass, the collapsed groups, the
+// position, the nudge step and quiz mode, so that a link (or a reload) opens the same state. No state lives on the server.
 
 const DEFAULT_STEP = "0.01";
 
-export function writeShared({ source, overrides, pass, position, step, quiz }) {
+export function writeShared({ source, overrides, pass, position, collapse = "auto", step, quiz }) {
   const params = new URLSearchParams({ src: source, pos: String(position) });
   if (pass !== null && pass !== undefined) params.set("pass", String(pass));
+  if (collapse !== "auto") params.set("groups", collapse.join(",")); // positions count a collapsed group as one step
   if (Object.keys(overrides).length) params.set("ov", JSON.stringify(overrides));
   if (step !== DEFAULT_STEP) params.set("step", step);
   if (quiz) params.set("quiz", "1");
@@ -27,6 +28,7 @@ export function readShared(hash = location.hash) {
     overrides,
     position: Number(params.get("pos") ?? "0") || 0,
     pass: params.has("pass") && Number.isInteger(Number(params.get("pass"))) ? Number(params.get("pass")) : null,
+    collapse: params.has("groups") ? params.get("groups").split(",").filter(Boolean) : "auto",
     step: params.get("step") ?? DEFAULT_STEP,
     quiz: params.get("quiz") === "1",
   };

@@ -1,27 +1,43 @@
 // The timeline of a graph: start, one forward step per node, the resets of the pass (grads set to
-// zero), the backward seed, one backward step per operation node, then the updates of the pass.
-// Pure functions: the state and the narration at any position.
+// zero), the backward seed, one backward step per operation node, then the updates of the pass; a
+// collapsed group's values take one forward and one backward step together.
+// Pure functions of the graph, its collapsed groups and a position: the state and the narration.
 
 import { formatNumber as f } from "./format.js";
+import { hiddenIn, mergeBackward, mergeForward } from "./groups.js";
 
-export function buildTimeline(graph, source = "") {
+export function buildTimeline(graph, source = "", collapsed = graph.collapsed ?? []) {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const operands = new Map(graph.nodes.map((node) => [node.id, []]));
   for (const edge of graph.edges) operands.get(edge.target).push(edge.source);
-  const steps = [{ kind: "start" }];
-  graph.forward.forEach((id, i) => steps.push({ kind: "forward", node: id, index: i + 1, total: graph.forward.length }));
+  const boxOf = hiddenIn(graph, collapsed);
+  const groups = new Map((graph.groups ?? []).map((group) => [group.id, group]));
   const resets = graph.resets ?? [];
   const updates = graph.updates ?? [];
-  resets.forEach((change, i) => steps.push({ kind: "reset", node: change.node, change, index: i + 1, total: resets.length }));
+  const backwardStart = graph.forward.length + resets.length + 1; // the seed's place, all groups expanded
+  const steps = [{ kind: "start", raw: 0 }];
+  steps.push(...mergeForward(graph, boxOf, groups));
+  resets.forEach((change, i) => steps.push({ kind: "reset", node: change.node, change, raw: graph.forward.length + 1 + i }));
   const seed = steps.length;
-  graph.backward.forEach((step, i) =>
-    steps.push({ kind: "backward", node: step.node, deposits: step.deposits, index: i + 1, total: graph.backward.length }),
-  );
+  steps.push(...mergeBackward(graph, boxOf, groups, backwardStart));
   const backwardEnd = steps.length - 1;
-  updates.forEach((change, i) => steps.push({ kind: "update", node: change.node, change, index: i + 1, total: updates.length }));
-  const forwardEnd = graph.forward.length;
+  const updatesStart = backwardStart + graph.backward.length;
+  updates.forEach((change, i) => steps.push({ kind: "update", node: change.node, change, raw: updatesStart + i }));
+  const counts = {};
+  for (const step of steps) counts[step.kind] = (counts[step.kind] ?? 0) + 1;
+  const seen = {};
+  for (const step of steps) {
+    seen[step.kind] = (seen[step.kind] ?? 0) + 1;
+    Object.assign(step, { index: seen[step.kind], total: counts[step.kind] });
+  }
+  // Where each step of the expanded timeline lies in this one: a step inside a box is the box's step.
+  const rawToPosition = new Array(updatesStart + updates.length).fill(0);
+  steps.forEach((step, position) => {
+    for (const raw of step.raws ?? [step.raw]) rawToPosition[raw] = position;
+  });
+  const forwardEnd = seed - 1 - resets.length;
   const sourceLines = source.split("\n");
-  return { graph, nodes, operands, steps, forwardEnd, seed, backwardEnd, sourceLines, last: steps.length - 1 };
+  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last: steps.length - 1 };
 }
 
 export function phaseText(timeline, position) {
@@ -34,7 +50,7 @@ export function phaseText(timeline, position) {
 export function stateAt(timeline, position) {
   const { graph, steps, forwardEnd } = timeline;
   const computed = new Set(graph.nodes.filter((node) => !node.op).map((node) => node.id));
-  for (let i = 1; i <= Math.min(position, forwardEnd); i++) computed.add(steps[i].node);
+  for (let i = 1; i <= Math.min(position, forwardEnd); i++) for (const id of steps[i].members ?? [steps[i].node]) computed.add(id);
   const data = new Map();
   const grad = new Map();
   // A grad before this pass's resets: what the last pass left (the first reset's `before`), else
@@ -54,15 +70,18 @@ export function stateAt(timeline, position) {
       if (field.has(step.node)) field.set(step.node, step.change.after);
       continue;
     }
-    if (step.deposits.length === 0) grad.set(step.node, 1);
-    deposits = step.deposits.map((deposit, k) => {
-      const before = grad.get(deposit.to);
-      const after = before + deposit.amount;
-      grad.set(deposit.to, after);
-      const count = (received.get(deposit.to) ?? 0) + 1;
-      received.set(deposit.to, count);
-      return { ...deposit, k, before, after, accumulates: count > 1 };
-    });
+    deposits = [];
+    for (const part of step.parts ?? [step]) {
+      if (part.deposits.length === 0) grad.set(part.node, 1); // the seed
+      part.deposits.forEach((deposit, k) => {
+        const before = grad.get(deposit.to);
+        const after = before + deposit.amount;
+        grad.set(deposit.to, after);
+        const count = (received.get(deposit.to) ?? 0) + 1;
+        received.set(deposit.to, count);
+        deposits.push({ ...deposit, k, from: part.node, before, after, accumulates: count > 1 });
+      });
+    }
   }
   return { data, grad, step: steps[position], deposits, computed };
 }
@@ -135,6 +154,7 @@ export function narrate(timeline, position) {
   const name = nameOf(timeline, step.node);
   const node = timeline.nodes.get(step.node);
   if (step.kind === "reset" || step.kind === "update") return [changeLine(timeline, step)];
+  if (step.group) return boxLines(timeline, step, state);
   if (step.kind === "forward") {
     if (!node.op) return [`${name} = ${f(node.data)} (a leaf: its data is given)`];
     return [`${name} = ${describe(timeline, step.node)} = ${arithmetic(timeline, step.node)} = ${f(node.data)}`];
@@ -143,6 +163,42 @@ export function narrate(timeline, position) {
     return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];
   }
   return depositLines(timeline, step, state.deposits);
+}
+
+const SHOWN_DEPOSITS = 3; // the values outside a box whose grads its backward step names
+
+// A collapsed call in one step: what it returned, or the grads it passed back out of itself.
+function boxLines(timeline, step, state) {
+  const { label } = timeline.groups.get(step.group);
+  const count = step.members.length;
+  const values = `${count} value${count === 1 ? "" : "s"}`;
+  const node = timeline.nodes.get(step.node);
+  const holdsOutput = timeline.groups.get(step.group).output === step.node;
+  if (step.kind === "forward") {
+    const made = holdsOutput ? `${node.op ? `${opName(node.op)}(...)` : nameOf(timeline, step.node)} = ${f(node.data)}` : values;
+    return [`${label}: ${made}`, `${values} made inside this call at once: expand its box to step through them.`];
+  }
+  const outside = new Map(); // value outside the box -> [sum of its deposits, its grad after]
+  for (const deposit of state.deposits) {
+    if (timeline.boxOf.get(deposit.to) === step.group) continue;
+    const [sum] = outside.get(deposit.to) ?? [0];
+    outside.set(deposit.to, [sum + deposit.amount, deposit.after]);
+  }
+  const seeded = step.parts.some((part) => part.deposits.length === 0);
+  const steps = `${step.parts.length} backward step${step.parts.length === 1 ? "" : "s"}`;
+  const lines = [
+    `${label} passes its grad back: ${steps} inside at once` +
+      (outside.size ? `, into ${outside.size} value${outside.size === 1 ? "" : "s"} outside it:` : "."),
+  ];
+  if (seeded) lines.push(`${nameOf(timeline, step.node)}.grad = 1 first (the output: backward starts here)`);
+  const shown = [...outside].slice(0, SHOWN_DEPOSITS).map(([id, [sum, after]]) => `${nameOf(timeline, id)}.grad += ${f(sum)} → ${f(after)}`);
+  if (outside.size > SHOWN_DEPOSITS) shown.push(`… and ${outside.size - SHOWN_DEPOSITS} more`);
+  if (shown.length) lines.push(shown.join(" · "));
+  return lines;
+}
+
+function opName(op) {
+  return op === "ReLU" ? "relu" : op;
 }
 
 // A reset or an update, with the program's own line: `w.grad = 0.0000 (was 0.3105)`.
@@ -177,7 +233,7 @@ export function depositLines(timeline, step, deposits) {
 // order, its grad after the step, with the arithmetic that gives it.
 export function questionsAt(timeline, position) {
   const { step, deposits } = stateAt(timeline, position);
-  if (step.kind !== "backward" || deposits.length === 0) return [];
+  if (step.kind !== "backward" || step.group || deposits.length === 0) return []; // no question on a whole call
   const targets = [...new Set(deposits.map((deposit) => deposit.to))];
   return targets.map((id) => {
     const into = deposits.filter((deposit) => deposit.to === id);
