@@ -172,16 +172,22 @@ def test_the_picture_limit_counts_what_is_drawn_so_collapsing_lets_a_big_pass_be
     assert 'class="node"' in pictures.draw(graph, collapsed_groups(graph))
 
 
-def test_a_deep_recursion_nests_clusters_only_so_deep_and_is_drawn_quickly() -> None:
-    source = "def f(n):\n    if n == 0:\n        return Value(1.0)\n    return f(n - 1) * 2.0 + 1.0\ny = f(150)"
-    graph = explore(source)
-    assert len(graph.groups) == 151
-    text = dot_source(graph)
-    assert text.count("subgraph cluster_") == MAX_CLUSTER_DEPTH
+DEEP_CALLS = "def f(n):\n    if n == 0:\n        return Value(1.0)\n    return f(n - 1) * 2.0 + 1.0\ny = f(190)"
+SIBLING_CALLS = "def g(x):\n    return x * 2.0 + 1.0\ns = Value(0.0)\nfor i in range(300):\n    s = s + g(Value(1.0))"
+
+
+def test_a_deep_recursion_nests_clusters_only_so_deep() -> None:
+    graph = explore(DEEP_CALLS)
+    assert len(graph.groups) == 191
+    assert dot_source(graph).count("subgraph cluster_") == MAX_CLUSTER_DEPTH
     assert dot_source(graph, make_view(graph, [], max_depth=3)).count("subgraph cluster_") == 3
-    start = time.perf_counter()
-    svg = render_svg(graph, timeout=5.0)
-    assert time.perf_counter() - start < 3.0
+
+
+@pytest.mark.parametrize("source", [DEEP_CALLS, SIBLING_CALLS], ids=["190 calls deep", "300 calls side by side"])
+def test_many_clusters_are_drawn_within_the_apps_time_limit(source: str) -> None:
+    graph = explore(source)
+    assert dot_size(graph) > 1_000  # past full effort: dot's low effort, without what clusters make slow
+    svg = render_svg(graph, timeout=2.0)  # the app's default BACKPROP_DRAW_TIMEOUT
     assert {f"node-{node.id}" for node in graph.nodes} <= element_ids(svg, "node")
 
 

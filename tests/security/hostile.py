@@ -404,6 +404,11 @@ SAFE = [
                  id="backward of 80,000 values"),
     pytest.param("a = [0.5] * 10**6", None, id="a list of a million numbers"),
     pytest.param("a = [[0.5]] * 10**6", None, id="a list of a million references to one list"),
+    # -- calls drawn as frames and boxes: nested as deep as calls go, and by the ten thousand
+    pytest.param("def f(n):\n    if n == 0:\n        return Value(1.0)\n    return f(n - 1) * 2.0 + 1.0\ny = f(190)",
+                 None, id="values made 190 calls deep"),
+    pytest.param("def g(x):\n    return x * 2.0\ns = Value(0.0)\nfor i in range(20000):\n    s = s + g(Value(1.0))",
+                 None, id="20,000 calls that each make values"),
 ]
 
 REFUSED_OR_SAFE = [
