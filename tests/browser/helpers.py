@@ -105,3 +105,26 @@ def serious_violations(page: Page) -> list[str]:
             .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
     )
     return [str(item) for item in found]
+
+
+def hidden_in(graph: Any, collapsed: list[str]) -> dict[str, str]:
+    """Each value of an API answer drawn inside a collapsed box, and its box (the outermost collapsed group)."""
+    parent = {group["id"]: group["parent"] for group in graph["groups"]}
+    boxes: dict[str, str] = {}
+    for node in graph["nodes"]:
+        group = node["group"]
+        while group:
+            if group in collapsed:
+                boxes[node["id"]] = group
+            group = parent[group]
+    return boxes
+
+
+def merged_count(steps: list[str], hidden: dict[str, str]) -> int:
+    """Steps over these nodes with each collapsed box's nodes as one step."""
+    return len([node for node in steps if node not in hidden]) + len({hidden[node] for node in steps if node in hidden})
+
+
+def forward_steps(graph: Any) -> int:
+    """The forward steps the page shows for an API answer in its own view of the groups."""
+    return merged_count(graph["forward"], hidden_in(graph, graph.get("collapsed", [])))

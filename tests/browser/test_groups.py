@@ -9,7 +9,18 @@ import pytest
 from engine.examples import EXAMPLES
 from engine.value import format_number
 from tests.browser.conftest import screenshot
-from tests.browser.helpers import Page, in_view, open_page, serious_violations, svg_text, text, tid, wait_idle
+from tests.browser.helpers import (
+    Page,
+    hidden_in,
+    in_view,
+    merged_count,
+    open_page,
+    serious_violations,
+    svg_text,
+    text,
+    tid,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,24 +46,6 @@ def choose(page: Page, example: str, hash_: str = "") -> None:
 
 def drawn_boxes(page: Page) -> set[str]:
     return {str(box)[len("group-") :] for box in page.eval_on_selector_all(BOXES, "boxes => boxes.map(b => b.id)")}
-
-
-def hidden_in(graph: Any, collapsed: list[str]) -> dict[str, str]:
-    """Each value drawn inside a collapsed box, and its box."""
-    parent = {group["id"]: group["parent"] for group in graph["groups"]}
-    boxes: dict[str, str] = {}
-    for node in graph["nodes"]:
-        group = node["group"]
-        while group:
-            if group in collapsed:
-                boxes[node["id"]] = group
-            group = parent[group]
-    return boxes
-
-
-def merged_count(steps: list[str], hidden: dict[str, str]) -> int:
-    """Steps over these nodes with each collapsed box's nodes as one step."""
-    return len([node for node in steps if node not in hidden]) + len({hidden[node] for node in steps if node in hidden})
 
 
 def box_in_view(page: Page, graph: Any) -> Any:
@@ -124,6 +117,7 @@ def test_a_click_expands_a_box_and_enter_on_its_title_collapses_it(page: Page) -
     assert "node" in str(page.get_attribute(f"#group-{neuron['id']}", "class")).split()
     assert all(page.locator(f"#node-{node_id}").count() == 0 for node_id in inside)
     assert page.evaluate("document.activeElement.id") == f"group-{neuron['id']}"  # the key stays on the group
+    screenshot(page, "91-groups-box-focused")
     assert text(page, tid("phase")) == f"forward {forward} / {forward}"
 
 
@@ -187,6 +181,13 @@ def test_a_collapsed_call_is_one_forward_step_and_one_backward_step(page: Page) 
         assert text(page, tid("phase")).startswith("backward")
     assert "backward steps inside at once" in text(page, tid("narration"))
     screenshot(page, "93-groups-backward-step")
+    # The quiz asks about single steps only: a whole call goes by without a question.
+    merged = text(page, tid("phase"))
+    press(page, "ArrowLeft")
+    page.check(tid("quiz"))
+    press(page, "ArrowRight")
+    assert text(page, tid("phase")) == merged
+    assert page.is_disabled(tid("quiz-answer"))
 
 
 def test_the_groups_shown_survive_another_pass_and_a_share_link(page: Page) -> None:
@@ -218,3 +219,17 @@ def test_the_groups_shown_survive_another_pass_and_a_share_link(page: Page) -> N
     assert drawn_boxes(page) == set(previous["collapsed"]) - {expanded}
     assert text(page, tid("phase")) == phase
     assert text(page, tid("narration")) == narration
+
+
+def test_a_reset_inside_a_collapsed_call_stays_one_step_and_lights_its_box(page: Page) -> None:
+    choose(page, "lecture-training")
+    graph = answer(page, "lecture-training")
+    hidden = hidden_in(graph, graph["collapsed"])
+    first = graph["resets"][0]
+    box = hidden[first["node"]]
+    press(page, "ArrowRight")
+    assert text(page, tid("phase")) == f"reset 1 / {len(graph['resets'])}"
+    assert f"(was {format_number(first['before'])})" in text(page, tid("narration"))
+    assert "current" in str(page.get_attribute(f"#group-{box}", "class")).split()
+    assert in_view(page, f"group-{box}")  # the view follows the box
+    screenshot(page, "94-groups-reset")

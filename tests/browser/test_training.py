@@ -28,18 +28,23 @@ POINTS = f"{tid('passes')} circle.point"
 
 
 def answer(page: Page, example: str, pass_index: int | None = None) -> Any:
-    """What the API answers for the example: the expected values, as the page receives them."""
-    body = {"source": SOURCES[example], "pass": pass_index}
+    """What the API answers for the example with every group expanded: the expected values."""
+    body: dict[str, Any] = {"source": SOURCES[example], "pass": pass_index, "collapse": []}
     response = page.request.post(page.base_url + "/api/graph", data=body)
     assert response.ok
     return response.json()
 
 
-def choose_example(page: Page, example: str) -> None:
+def choose_example(page: Page, example: str, expand: bool = False) -> None:
+    """Open the example; with `expand`, show every value (its calls open as boxes, one step each)."""
     open_page(page)
     page.select_option(tid("preset"), example)
     page.wait_for_function("document.querySelectorAll('[data-testid=passes] circle.point').length > 1")
     wait_idle(page)
+    if expand:
+        page.click(tid("expand-all"))
+        page.wait_for_function("document.querySelectorAll('[data-testid=graph] .group-box').length === 0")
+        wait_idle(page)
 
 
 def pass_info(graph: Any, index: int) -> str:
@@ -66,7 +71,7 @@ def node_name(node: Any) -> str:
 
 
 def test_a_training_run_charts_every_pass_and_shows_the_last(page: Page) -> None:
-    choose_example(page, "lecture-training")
+    choose_example(page, "lecture-training", expand=True)
     graph = answer(page, "lecture-training")
     assert page.locator(POINTS).count() == len(graph["passes"]) == 20
     assert graph["pass"] == 19
@@ -112,7 +117,7 @@ def test_a_training_run_charts_every_pass_and_shows_the_last(page: Page) -> None
 
 
 def test_the_timeline_of_a_pass_walks_its_resets_then_backward_then_its_updates(page: Page) -> None:
-    choose_example(page, "lecture-training")
+    choose_example(page, "lecture-training", expand=True)
     graph = answer(page, "lecture-training")
     nodes = {node["id"]: node for node in graph["nodes"]}
     resets, updates = graph["resets"], graph["updates"]
@@ -183,7 +188,7 @@ def test_the_console_shows_printed_markup_as_text(page: Page) -> None:
 
 
 def test_a_stale_pass_warns_at_its_seed_and_shows_the_grads_it_started_from(page: Page) -> None:
-    choose_example(page, "zero-grad-bug")
+    choose_example(page, "zero-grad-bug", expand=True)
     graph = answer(page, "zero-grad-bug")
     assert graph["passes"][graph["pass"]]["stale"]
     assert page.locator(f"{POINTS}.stale").count() == sum(entry["stale"] for entry in graph["passes"])
