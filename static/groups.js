@@ -41,7 +41,7 @@ export function mergeBackward(graph, boxOf, groups, start) {
   graph.backward.forEach((step, j) => {
     const box = boxOf.get(step.node);
     if (!box) steps.push({ kind: "backward", node: step.node, deposits: step.deposits, raw: start + j });
-    else if (parts.get(box)[0].node === step.node) {
+    else if (parts.get(box)[0].raw === start + j) {
       const inside = parts.get(box);
       const ids = graph.nodes.filter((node) => boxOf.get(node.id) === box).map((node) => node.id);
       const deposits = inside.flatMap((part) => part.deposits);

@@ -233,3 +233,31 @@ def test_a_reset_inside_a_collapsed_call_stays_one_step_and_lights_its_box(page:
     assert "current" in str(page.get_attribute(f"#group-{box}", "class")).split()
     assert in_view(page, f"group-{box}")  # the view follows the box
     screenshot(page, "94-groups-reset")
+
+
+REPLAY = """async ([graph, collapsed]) => {
+    const { buildTimeline, stateAt } = await import('./static/timeline.js');
+    const timeline = buildTimeline(graph, '', collapsed);
+    const state = stateAt(timeline, timeline.backwardEnd);
+    const off = (node) => Math.abs(state.grad.get(node.id) - node.grad) > 1e-9 * (1 + Math.abs(node.grad));
+    const wrong = graph.nodes.filter(off);
+    return { wrong: wrong.map(node => node.id), forward: timeline.forwardEnd, last: timeline.last,
+             places: timeline.rawToPosition.length,
+             mapped: timeline.steps.every((step, i) => timeline.rawToPosition[step.raw] === i) };
+}"""
+
+
+@pytest.mark.parametrize("view", ["auto", "all", "none"])
+def test_replaying_a_pass_in_any_view_of_its_groups_ends_with_the_api_grads(page: Page, view: str) -> None:
+    open_page(page)
+    graph = answer(page, "micrograd-nn")
+    collapsed = {"auto": graph["collapsed"], "all": [group["id"] for group in graph["groups"]], "none": []}[view]
+    replay = page.evaluate(REPLAY, [graph, collapsed])
+    assert replay["wrong"] == []  # every value, those inside boxes too
+    assert replay["mapped"]  # each step is where its place with every group expanded leads
+    expanded = 1 + len(graph["forward"]) + len(graph["resets"]) + len(graph["backward"]) + len(graph["updates"])
+    assert replay["places"] == expanded
+    hidden = hidden_in(graph, collapsed)
+    assert replay["forward"] == merged_count(graph["forward"], hidden)
+    backward = merged_count([step["node"] for step in graph["backward"]], hidden)
+    assert replay["last"] == replay["forward"] + len(graph["resets"]) + backward + len(graph["updates"])
