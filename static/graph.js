@@ -90,7 +90,12 @@ export class GraphView {
     if (middle && this.center) {
       const box = this.toPicture(middle.getBoundingClientRect());
       this.atHome = false;
-      if (box) this.place(...this.clamped([box.x + box.width / 2, box.y + box.height / 2]), unit ?? this.unit);
+      const scale = unit ?? this.unit;
+      // Its middle, or its top left corner (a cluster's title) when it is larger than the view.
+      const [spanX, spanY] = [(this.width - 2 * EDGE_PX) * scale, (this.height - 2 * EDGE_PX) * scale];
+      const x = box && (box.width <= spanX ? box.x + box.width / 2 : box.x + spanX / 2);
+      const y = box && (box.height <= spanY ? box.y + box.height / 2 : box.y + spanY / 2);
+      if (box) this.place(...this.clamped([x, y]), scale);
       this.holdView = true; // the group toggled stays in view, not the step's node
     }
   }
