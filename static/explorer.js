@@ -53,7 +53,8 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
   setStatus("Running…");
   const ticket = ++page.runs;
   try {
-    const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse: sameProgram && !otherPass ? groups.request() : "auto" };
+    const collapse = sameProgram && !otherPass ? groups.request() : "auto";
+    const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse };
     let graph = await callApi("api/graph", request, setStatus);
     const translated = otherPass ? groups.translate(graph.groups ?? []) : null;
     const drawn = translated && outermost(graph.groups, translated);

@@ -128,7 +128,9 @@ export class GraphView {
       const element = this.groups.get(old);
       if (element) {
         element.id = `group-${id}`;
-        for (const target of [element, ...element.querySelectorAll("[data-group]")]) if (target.dataset.group) target.dataset.group = id;
+        for (const target of [element, ...element.querySelectorAll("[data-group]")]) {
+          if (target.dataset.group) target.dataset.group = id;
+        }
       }
       groups.set(id, element);
     }

@@ -37,7 +37,8 @@ export function buildTimeline(graph, source = "", collapsed = graph.collapsed ??
   });
   const forwardEnd = seed - 1 - resets.length;
   const sourceLines = source.split("\n");
-  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last: steps.length - 1 };
+  const last = steps.length - 1;
+  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last };
 }
 
 export function phaseText(timeline, position) {
@@ -50,7 +51,9 @@ export function phaseText(timeline, position) {
 export function stateAt(timeline, position) {
   const { graph, steps, forwardEnd } = timeline;
   const computed = new Set(graph.nodes.filter((node) => !node.op).map((node) => node.id));
-  for (let i = 1; i <= Math.min(position, forwardEnd); i++) for (const id of steps[i].members ?? [steps[i].node]) computed.add(id);
+  for (let i = 1; i <= Math.min(position, forwardEnd); i++) {
+    for (const id of steps[i].members ?? [steps[i].node]) computed.add(id); // a box's values at once
+  }
   const data = new Map();
   const grad = new Map();
   // A grad before this pass's resets: what the last pass left (the first reset's `before`), else
@@ -175,7 +178,8 @@ function boxLines(timeline, step, state) {
   const node = timeline.nodes.get(step.node);
   const holdsOutput = timeline.groups.get(step.group).output === step.node;
   if (step.kind === "forward") {
-    const made = holdsOutput ? `${node.op ? `${opName(node.op)}(...)` : nameOf(timeline, step.node)} = ${f(node.data)}` : values;
+    const value = node.op ? `${opName(node.op)}(...)` : nameOf(timeline, step.node);
+    const made = holdsOutput ? `${value} = ${f(node.data)}` : values;
     return [`${label}: ${made}`, `${values} made inside this call at once: expand its box to step through them.`];
   }
   const outside = new Map(); // value outside the box -> [sum of its deposits, its grad after]

@@ -261,3 +261,21 @@ def test_replaying_a_pass_in_any_view_of_its_groups_ends_with_the_api_grads(page
     assert replay["forward"] == merged_count(graph["forward"], hidden)
     backward = merged_count([step["node"] for step in graph["backward"]], hidden)
     assert replay["last"] == replay["forward"] + len(graph["resets"]) + backward + len(graph["updates"])
+
+
+def test_a_nudge_keeps_the_groups_shown_and_a_program_without_calls_has_no_group_buttons(page: Page) -> None:
+    choose(page, "mlp-loss")
+    graph = answer(page, "mlp-loss")
+    page.click(tid("fit"))
+    neuron = box_in_view(page, graph)
+    toggle(page, lambda: page.click(f"#group-{neuron['id']}"))
+    page.click(tid("nudge"))
+    page.wait_for_function("document.querySelector('[data-testid=nudge-result]').textContent !== ''")
+    wait_idle(page)
+    assert page.is_hidden(tid("error"))
+    assert page.get_attribute(f"#group-{neuron['id']}", "class") == "cluster"
+    assert drawn_boxes(page) == set(graph["collapsed"]) - {neuron["id"]}
+    page.select_option(tid("preset"), "lecture-L")
+    page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '-8.0000'")
+    assert page.is_disabled(tid("collapse-all")) and page.is_disabled(tid("expand-all"))
+    assert "groups=" not in page.url
