@@ -2,7 +2,7 @@
 // first view in which the numbers can be read.
 
 import { formatNumber } from "./format.js";
-import { decorateGroups, sameGroups, shownDeposits } from "./groups.js";
+import { decorateGroups, markBoxes, renameGroups, sameGroups, shownDeposits } from "./groups.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MIN_TEXT_PX = 10; // fit the whole graph only while its texts stay at least this high on screen
@@ -123,18 +123,7 @@ export class GraphView {
     }
     const toNew = new Map([...toOld, ...toOldGroup].map(([id, old]) => [old, id]));
     const renamed = (text) => text.replace(/[ng]\d+/g, (id) => toNew.get(id) ?? id);
-    const groups = new Map();
-    for (const [id, old] of toOldGroup) {
-      const element = this.groups.get(old);
-      if (element) {
-        element.id = `group-${id}`;
-        for (const target of [element, ...element.querySelectorAll("[data-group]")]) {
-          if (target.dataset.group) target.dataset.group = id;
-        }
-      }
-      groups.set(id, element);
-    }
-    this.groups = groups;
+    this.groups = renameGroups(this.groups, toOldGroup);
     const elements = new Map();
     const boxes = new Map();
     for (const [id, old] of toOld) {
@@ -285,15 +274,12 @@ export class GraphView {
     if (step.node && !this.holdView) this.follow(step.node); // first, while the layout is still clean
     this.holdView = false;
     const boxOf = this.timeline.boxOf;
-    const stepBox = step.group ?? boxOf.get(step.node);
-    const boxPending = new Set();
     for (const [id, parts] of this.elements) {
       const data = state.data.get(id);
       const grad = state.grad.get(id);
       this.setText(parts.data, data === null ? "data" : `data ${formatNumber(data)}`);
       this.setText(parts.grad, grad === null ? "grad" : `grad ${formatNumber(grad)}`);
       const pending = !state.computed.has(id);
-      if (pending && boxOf.has(id)) boxPending.add(boxOf.get(id));
       const current = step.node === id || (step.group !== undefined && boxOf.get(id) === step.group);
       for (const element of [parts.group, parts.op, parts.opEdge, ...parts.edges]) {
         this.setClass(element, "pending", pending);
@@ -302,12 +288,7 @@ export class GraphView {
       }
       this.setClass(parts.group, "asked", asking === id);
     }
-    for (const [id, element] of this.groups) {
-      if (!element?.classList.contains("node")) continue;
-      this.setClass(element, "pending", boxPending.has(id));
-      this.setClass(element, "current", stepBox === id);
-      this.setClass(element, "backward", stepBox === id && step.kind === "backward");
-    }
+    markBoxes(this.groups, state, boxOf);
     this.showDeposits(state);
   }
 

@@ -67,6 +67,37 @@ export function hiddenIn(graph, collapsed) {
   return boxOf;
 }
 
+// The collapsed boxes of `elements` (group id -> element) marked for a timeline state: pending
+// while a value inside is not computed, current on its own step and on a reset or update inside.
+export function markBoxes(elements, state, boxOf) {
+  const { step } = state;
+  const current = step.group ?? boxOf.get(step.node);
+  const pending = new Set();
+  for (const [id, box] of boxOf) if (!state.computed.has(id)) pending.add(box);
+  for (const [id, element] of elements) {
+    if (!element?.classList.contains("node")) continue;
+    element.classList.toggle("pending", pending.has(id));
+    element.classList.toggle("current", current === id);
+    element.classList.toggle("backward", current === id && step.kind === "backward");
+  }
+}
+
+// Group elements renamed for another pass: `toOld` maps each new group id to the old one.
+export function renameGroups(elements, toOld) {
+  const renamed = new Map();
+  for (const [id, old] of toOld) {
+    const element = elements.get(old);
+    if (element) {
+      element.id = `group-${id}`;
+      for (const target of [element, ...element.querySelectorAll("[data-group]")]) {
+        if (target.dataset.group) target.dataset.group = id;
+      }
+    }
+    renamed.set(id, element);
+  }
+  return renamed;
+}
+
 // A collapsed box's step shows what it passes out of itself: per value outside it, the sum of its
 // deposits, on the first drawn edge from that value into the box.
 export function shownDeposits(state, boxOf, drawn) {

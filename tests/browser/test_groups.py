@@ -158,6 +158,13 @@ def test_a_collapsed_call_is_one_forward_step_and_one_backward_step(page: Page) 
     ]
     assert len(steps) == merged_forward
     position = steps.index(neuron["id"]) + 1
+    # A call that returned no value (an __init__ making weights) says how many values it made.
+    labels = {group["id"]: group for group in graph["groups"]}
+    init = next(i for i, step in enumerate(steps) if step in labels and not labels[step]["output"])
+    press(page, "ArrowRight", init + 1)
+    made = sum(1 for box in hidden.values() if box == steps[init])
+    assert text(page, tid("narration")).startswith(f"{labels[steps[init]]['label']}: {made} values")
+    press(page, "Home")
     press(page, "ArrowRight", position)
     assert text(page, tid("phase")) == f"forward {position} / {merged_forward}"
     output = nodes[neuron["output"]]
