@@ -90,7 +90,9 @@ export class GraphView {
     if (middle && this.center) {
       const box = this.toPicture(middle.getBoundingClientRect());
       this.atHome = false;
-      const scale = unit ?? this.unit;
+      // At the zoom shown, but never so far out that its numbers cannot be read.
+      let scale = unit ?? this.unit;
+      if (this.textUnits && this.textUnits / scale < MIN_TEXT_PX * this.textScale) scale = this.textUnits / (READABLE_TEXT_PX * this.textScale);
       // Its middle, or its top left corner (a cluster's title) when it is larger than the view.
       const [spanX, spanY] = [(this.width - 2 * EDGE_PX) * scale, (this.height - 2 * EDGE_PX) * scale];
       const x = box && (box.width <= spanX ? box.x + box.width / 2 : box.x + spanX / 2);
