@@ -110,11 +110,14 @@ def test_collapsed_calls_are_boxes_with_their_outputs_numbers_and_no_inner_nodes
     assert {f"group-{group.id}" for group in graph.groups if group.name == "MLP.__call__"} <= clusters
 
 
-def test_a_collapsed_call_without_a_value_output_shows_how_many_values_it_holds() -> None:
+def test_a_collapsed_call_without_a_value_output_shows_how_many_values_it_holds_and_feeds_in_grey() -> None:
     graph = training()
     init = next(group for group in graph.groups if group.label == "Neuron 1 · __init__")
     svg = render_svg(graph, view=make_view(graph, [init.id]))
     assert re.search(rf'<g id="group-{init.id}" class="node">.*?>4 values</text>', svg, re.DOTALL)
+    svg = render_svg(graph, view=make_view(graph, collapsed_groups(graph)))
+    feeds = re.findall(rf'<title>{init.id}-&gt;[^<]*</title>\s*<path fill="none" stroke="([^"]+)"', svg)
+    assert len(feeds) == 4 and set(feeds) == {"#a9b4c4"}  # its parameters feed four calls, in a lighter line
 
 
 def test_edges_into_a_box_are_drawn_once_per_source_and_out_of_it_from_its_output() -> None:

@@ -28,6 +28,7 @@ HEADER = (
 )
 ID = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # DOT identifiers that need no quotes (numerals are quoted)
 BOX_COLOUR = "#e8eefc"  # a collapsed call
+FEED_COLOUR = "#a9b4c4"  # edges out of a collapsed call that returned no Value of its own
 CLUSTER_STYLE = 'style="rounded,dashed" color="#7a869a" fontcolor="#3b4a63" fontsize=13 labeljust=l'
 KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 
@@ -142,7 +143,9 @@ def _edges(exploration: Exploration, view: View, places: dict[str, int]) -> list
         if target_box is not None:
             seen.add((start, end))
         edge_id = _quote(f"edge-{place_name(source)}-{place_name(target)}-{k}")
-        lines.append(f"\t{start} -> {end} [id={edge_id}]\n")
+        # Out of a box with no output (a constructor's parameters) in a lighter line, behind the flow of values.
+        colour = f' color="{FEED_COLOUR}"' if source_box is not None and source_box not in view.outputs else ""
+        lines.append(f"\t{start} -> {end} [id={edge_id}{colour}]\n")
     return lines
 
 
