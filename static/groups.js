@@ -8,14 +8,22 @@ function representative(boxOf, groups, box, members) {
   return output && boxOf.get(output) === box ? output : members.at(-1);
 }
 
+// The values of each box, in the order of `ids`.
+function membersOf(ids, boxOf) {
+  const members = new Map();
+  for (const id of ids) {
+    const box = boxOf.get(id);
+    if (!box) continue;
+    if (!members.has(box)) members.set(box, []);
+    members.get(box).push(id);
+  }
+  return members;
+}
+
 // One forward step per value, but one per collapsed box, at the place of its last value.
 export function mergeForward(graph, boxOf, groups) {
-  const members = new Map();
+  const members = membersOf(graph.forward, boxOf);
   const place = new Map(graph.forward.map((id, i) => [id, i + 1]));
-  graph.forward.forEach((id) => {
-    const box = boxOf.get(id);
-    if (box) members.set(box, [...(members.get(box) ?? []), id]);
-  });
   const steps = [];
   graph.forward.forEach((id, i) => {
     const box = boxOf.get(id);
@@ -35,15 +43,18 @@ export function mergeBackward(graph, boxOf, groups, start) {
   const parts = new Map();
   graph.backward.forEach((step, j) => {
     const box = boxOf.get(step.node);
-    if (box) parts.set(box, [...(parts.get(box) ?? []), { ...step, raw: start + j }]);
+    if (!box) return;
+    if (!parts.has(box)) parts.set(box, []);
+    parts.get(box).push({ ...step, raw: start + j });
   });
+  const members = membersOf(graph.nodes.map((node) => node.id), boxOf);
   const steps = [];
   graph.backward.forEach((step, j) => {
     const box = boxOf.get(step.node);
     if (!box) steps.push({ kind: "backward", node: step.node, deposits: step.deposits, raw: start + j });
     else if (parts.get(box)[0].raw === start + j) {
       const inside = parts.get(box);
-      const ids = graph.nodes.filter((node) => boxOf.get(node.id) === box).map((node) => node.id);
+      const ids = members.get(box);
       const deposits = inside.flatMap((part) => part.deposits);
       const node = representative(boxOf, groups, box, ids);
       const raws = inside.map((part) => part.raw);

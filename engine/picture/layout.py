@@ -3,8 +3,9 @@
 Up to FULL_EFFORT_NODES dot nodes (values and operations) dot runs with its defaults. Up to
 TRY_FULL_EFFORT_NODES it gets FULL_EFFORT_TRY seconds at its defaults, which layered graphs like
 an MLP need (0.2 s for the MLP example) and tangled ones exceed; past that, or past the try, it
-runs with the fewest optimisation passes (a random 600-value DAG: 0.5 s instead of 4.4 s). The
-effort is set by graph attributes inside the DOT text, so one long-lived dot serves every level.
+runs with the fewest optimisation passes (a random 600-value DAG: 0.5 s instead of 4.4 s), all
+but one of them for a graph with clusters. The effort is set by graph attributes inside the DOT
+text, so one long-lived dot serves every level.
 """
 
 from __future__ import annotations
