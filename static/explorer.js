@@ -55,7 +55,7 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
   try {
     const collapse = sameProgram && !otherPass ? groups.request() : "auto";
     const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse };
-    let graph = await callApi("api/graph", request, setStatus);
+    let graph = await graphWithGroups(request);
     const translated = otherPass ? groups.translate(graph.groups ?? []) : null;
     const drawn = translated && outermost(graph.groups, translated);
     if (drawn && [...drawn].sort().join() !== [...(graph.collapsed ?? [])].sort().join()) {
@@ -78,6 +78,17 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
     }
     setStatus("");
+  }
+}
+
+// Group ids the server does not know (a link to another program's groups): the API's choice instead.
+async function graphWithGroups(request) {
+  try {
+    return await callApi("api/graph", request, setStatus);
+  } catch (error) {
+    if (request.collapse === "auto" || error.kind !== "name" || error.line !== null) throw error;
+    groups.forget();
+    return callApi("api/graph", { ...request, collapse: "auto" }, setStatus);
   }
 }
 

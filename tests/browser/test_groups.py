@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -294,3 +295,12 @@ def test_a_nudge_keeps_the_groups_shown_and_a_program_without_calls_has_no_group
     page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '-8.0000'")
     assert page.is_disabled(tid("collapse-all")) and page.is_disabled(tid("expand-all"))
     assert "groups=" not in page.url
+
+
+def test_a_link_naming_groups_the_program_does_not_make_opens_with_the_default_groups(page: Page) -> None:
+    graph = answer(page, "lecture-training")
+    params = urlencode({"src": SOURCES["lecture-training"], "pos": "3", "groups": "g999999,g5"})
+    choose(page, "lecture-training", f"#{params}")
+    assert drawn_boxes(page) == set(graph["collapsed"])
+    assert page.is_hidden(tid("error"))
+    assert "groups=" not in page.url  # the link now says the API's default
