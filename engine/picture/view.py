@@ -17,7 +17,7 @@ from engine.steps import Exploration
 
 AUTO_COLLAPSE_VALUES = 150  # values in a pass past which "auto" collapses its innermost calls
 # Clusters nested deeper than this are drawn as part of the one around them: dot's time grows
-# steeply with nesting (a recursion 150 calls deep took over 10 s, flat 0.1 s).
+# with nesting (a recursion 190 calls deep: 0.9 s with a cluster per call, 0.2 s with twelve).
 MAX_CLUSTER_DEPTH = 12
 
 Collapse = Literal["auto"] | Sequence[str]  # "auto", or the ids of the groups to collapse
