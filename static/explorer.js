@@ -299,10 +299,8 @@ async function toggleGroups(change, around = null) {
   const focused = around && document.activeElement?.dataset?.group === around;
   change();
   const raw = page.timeline.steps[page.position].raw;
-  const start = performance.now();
   await run({ source: page.source, keepOverrides: true, raw, around: around && `group-${around}` });
   if (focused) view.svg?.querySelector(`[data-group="${around}"]`)?.focus(); // keyboard users stay on the group
-  window.lastToggleMs = performance.now() - start;
 }
 
 // -- examples, present mode, download

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from engine.examples import EXAMPLES
-from engine.picture import DotPool, PictureError, dot_source, make_view
+from engine.picture import DotPool, PictureError, dot_source
 from engine.steps import explore
+from tests.test_picture_process import flat
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
-MLP_GRAPH = explore(next(example.source for example in EXAMPLES if example.id == "mlp-loss"))
-MLP = dot_source(MLP_GRAPH, make_view(MLP_GRAPH, [], max_depth=0))  # no clusters: one process draws graph after graph
+MLP = flat(next(example.source for example in EXAMPLES if example.id == "mlp-loss"))  # one process draws it again
 SMALL = dot_source(explore("a = 2.0\nb = a * 3.0"))
 
 

@@ -46,21 +46,18 @@ def make_template(svg: str, box_outputs: Mapping[int, int] | None = None) -> Svg
     svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.DOTALL).replace("&#45;", "-")
     svg = GRAPH_GROUP.sub(r'<g id="\1" class="graph"', svg, count=1)
     cuts: list[tuple[int, int, str, int]] = []  # (start, end, slot kind, place): text replaced by a slot
-    for group in NODE_GROUP.finditer(svg):
-        texts = list(TEXT.finditer(svg, group.start(2), group.end(2)))
-        if len(texts) < 2:
-            raise PictureError("Graphviz drew a value node without its data and grad")
-        place = int(group.group(1)[1:])
-        for kind, text in zip(("data", "grad"), texts[-2:], strict=True):
-            cuts.append((text.start(2), text.end(2), kind, place))
+    # (span, the place whose numbers it shows, what it is): value nodes, and boxes showing their output
+    numbered = [(group.span(2), int(group.group(1)[1:]), "a value node") for group in NODE_GROUP.finditer(svg)]
     for group in BOX_GROUP.finditer(svg):
         output = box_outputs.get(int(group.group(1)))
         if output is not None:
-            texts = list(TEXT.finditer(svg, group.start(2), group.end(2)))
-            if len(texts) < 2:
-                raise PictureError("Graphviz drew a collapsed call without its data and grad")
-            for kind, text in zip(("data", "grad"), texts[-2:], strict=True):
-                cuts.append((text.start(2), text.end(2), kind, output))
+            numbered.append((group.span(2), output, "a collapsed call"))
+    for (first, last), place, drawn in numbered:
+        texts = list(TEXT.finditer(svg, first, last))
+        if len(texts) < 2:
+            raise PictureError(f"Graphviz drew {drawn} without its data and grad")
+        for kind, text in zip(("data", "grad"), texts[-2:], strict=True):
+            cuts.append((text.start(2), text.end(2), kind, place))
     for named in NAMED.finditer(svg):
         for name in PLACE.finditer(svg, named.start(), named.end()):
             cuts.append((name.start(), name.end(), SLOT_OF_NAME[name.group(1)], int(name.group(2))))
