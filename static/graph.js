@@ -21,7 +21,7 @@ export class GraphView {
     this.elements = new Map(); // id -> {group, data, grad, op, opEdge, edges: [...]}
     this.groups = new Map(); // group id -> its cluster or its collapsed box
     this.shown = new Map(); // element -> last text, to touch the DOM only on change
-    this.boxes = new Map(); // id -> the node's box in picture units (the layout never changes)
+    this.extents = new Map(); // id -> the node's bounding box in picture units (the layout never changes)
     container.addEventListener("click", (event) => {
       const group = event.target.closest?.('g.node[id^="node-"]');
       if (group && !this.dragged) this.onSelect(group.id.slice(5));
@@ -50,7 +50,7 @@ export class GraphView {
     this.elements.clear();
     this.groups.clear();
     this.shown.clear();
-    this.boxes.clear();
+    this.extents.clear();
     this.svg = null;
     this.center = null;
     this.drawnUnit = null;
@@ -127,7 +127,7 @@ export class GraphView {
     const renamed = (text) => text.replace(/[ng]\d+/g, (id) => toNew.get(id) ?? id);
     this.groups = renameGroups(this.groups, toOldGroup);
     const elements = new Map();
-    const boxes = new Map();
+    const extents = new Map();
     for (const [id, old] of toOld) {
       const parts = this.elements.get(old);
       for (const element of [parts.group, parts.data, parts.grad, parts.op, parts.opEdge, ...parts.edges]) {
@@ -137,10 +137,10 @@ export class GraphView {
         if (title) title.textContent = renamed(title.textContent);
       }
       elements.set(id, parts);
-      if (this.boxes.has(old)) boxes.set(id, this.boxes.get(old));
+      if (this.extents.has(old)) extents.set(id, this.extents.get(old));
     }
     this.elements = elements;
-    this.boxes = boxes;
+    this.extents = extents;
     this.timeline = timeline;
     this.output = timeline.graph.output;
     return true;
@@ -162,12 +162,12 @@ export class GraphView {
     return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
   }
 
-  boxOf(id) {
-    if (!this.boxes.has(id)) {
+  extentOf(id) {
+    if (!this.extents.has(id)) {
       const group = this.elementOf(id);
-      this.boxes.set(id, group ? this.toPicture(group.getBoundingClientRect()) : null);
+      this.extents.set(id, group ? this.toPicture(group.getBoundingClientRect()) : null);
     }
-    return this.boxes.get(id);
+    return this.extents.get(id);
   }
 
   // The first view: the whole graph while its text stays readable, else a readable scale
@@ -183,7 +183,7 @@ export class GraphView {
       return;
     }
     this.unit = this.textUnits / (READABLE_TEXT_PX * this.textScale);
-    const box = this.boxOf(this.output);
+    const box = this.extentOf(this.output);
     this.center = box ? [box.x + box.width / 2, box.y + box.height / 2] : [x + width, y + height / 2];
     this.place(...this.clamped(this.center), this.unit);
   }
