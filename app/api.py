@@ -21,6 +21,7 @@ from app.schemas import (
 )
 from app.settings import Settings
 from engine import explore, nudge
+from engine import run as programs
 from engine.examples import EXAMPLES, Example
 from engine.picture import Collapse, PictureError, collapsed_groups, graphviz_version
 from engine.runs import RunCache
@@ -76,6 +77,10 @@ def graph_content(exploration: Exploration, pictures: Pictures, collapse: Collap
             svg_error = {"kind": picture_error_kind(error), "message": str(error)}
     fields = {field.name: getattr(exploration, field.name) for field in dataclasses.fields(exploration)}
     fields["pass"] = fields.pop("pass_index")
+    fields["views"] = [
+        {"index": v.index, "line": v.line, "output": v.output, "pass": v.pass_index, "position": v.position}
+        for v in exploration.views
+    ]
     return {**fields, "svg": svg, "svg_error": svg_error, "collapsed": collapsed}
 
 
@@ -88,7 +93,13 @@ def json_response(content: dict[str, Any]) -> Response:
 def create_graph(request: GraphRequest, settings: SettingsDep, pictures: PicturesDep, runs: RunsDep) -> Response:
     """Run a program and show one pass: forward order, backward steps, data and grads, the picture, the run's record."""
     exploration = explore(
-        request.source, request.overrides, request.numeric_check, request.pass_index, settings.limits(), runs.run
+        request.source,
+        request.overrides,
+        request.numeric_check,
+        request.pass_index,
+        settings.limits(),
+        runs.run,
+        request.view,
     )
     return json_response(graph_content(exploration, pictures, request.collapse))
 
@@ -150,7 +161,11 @@ def read_examples() -> list[Example]:
 
 @router.get("/healthz", response_model=HealthResponse, responses={503: {"model": ErrorResponse}})
 def read_health() -> Response:
-    """Up, with the version of Graphviz's dot (read once); 503 with the reason when dot is missing or broken."""
+    """Up, with the version of Graphviz's dot (read once); 503 with the reason when dot or the jail cannot work."""
+    jail_problem = programs.jail().check()
+    if jail_problem is not None:
+        reason = f"programs cannot run: {jail_problem}"
+        return JSONResponse({"status": "error", "reason": reason, **error_body("jail", reason)}, status_code=503)
     try:
         return JSONResponse({"status": "ok", "graphviz": graphviz_version()})
     except PictureError as error:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import sys
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,10 +20,13 @@ from app import api, pages
 from app.pictures import Busy, Pictures
 from app.schemas import error_body
 from app.settings import Settings, get_settings
+from engine import run as programs
 from engine.errors import ProgramError
 from engine.runs import RunCache
 
 ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+logger = logging.getLogger(__name__)
 
 
 class ClientGone(Exception):
@@ -103,17 +107,20 @@ def describe_validation(error: RequestValidationError) -> str:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Nothing to start (dot processes start with the first drawing); at shutdown every dot process is stopped."""
+    """Nothing to start (dot and the jail start with the first drawing and run); at shutdown both are stopped."""
     yield
     app.state.pictures.close()
+    programs.jail().close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The Backprop Explorer app under the given settings (the environment's by default)."""
     settings = settings or get_settings()
-    # A program running to its time limit holds the interpreter lock; a shorter switch interval lets the
-    # other requests of the same worker take it sooner (bench/isolation.py).
-    sys.setswitchinterval(settings.switch_interval)
+    if settings.jail == "off":
+        if settings.host not in LOOPBACK:
+            raise ValueError("BACKPROP_JAIL=off runs programs without the system-call filter: only on a loopback host")
+        logger.warning("BACKPROP_JAIL=off: programs run without the system-call filter; for local development only")
+    programs.Programs.filter = settings.jail != "off"
     app = FastAPI(
         title="Backprop Explorer",
         version="0.1.0",
@@ -140,7 +147,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(ProgramError)
     async def program_error(request: Request, error: ProgramError) -> JSONResponse:
-        return JSONResponse({"error": error.to_dict()}, status_code=400)
+        body: dict[str, object] = {"error": error.to_dict()}
+        if error.partial is not None:
+            prints, cells = error.partial
+            body["partial"] = {"prints": jsonable_encoder(prints), "plots": [], "cells": jsonable_encoder(cells)}
+        return JSONResponse(body, status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from engine.language.runtime import Print
-from engine.language.syntax import Note
-from engine.steps import BackwardRecord, EdgeRecord, GroupRecord, MutationRecord, NodeRecord, PassRecord
+from engine.program.source import Note
+from engine.record import Cell, Print
+from engine.steps import BackwardRecord, EdgeRecord, GroupRecord, MutationRecord, NodeRecord, PassRecord, SetRecord
 
 
 def _encodable(text: str) -> str:
@@ -24,6 +24,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 PassIndex = Annotated[int | None, Field(alias="pass", ge=0, le=1_000_000)]
+ViewIndex = Annotated[int | None, Field(ge=0, le=1_000_000)]
 GroupId = Annotated[str, Field(max_length=20)]
 # "auto" (the innermost calls of a big pass collapsed), or the ids of the groups to collapse ([] expands all)
 Collapse = Literal["auto"] | Annotated[list[GroupId], Field(max_length=100_000)]
@@ -39,7 +40,20 @@ class GraphRequest(BaseModel):
     overrides: dict[Text, Finite] = {}
     numeric_check: bool = False
     pass_index: PassIndex = None
+    view: ViewIndex = None
     collapse: Collapse = "auto"
+
+
+class ViewOut(BaseModel):
+    """A draw_dot(v) call: the pass it shows and how far its timeline had got."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    index: int
+    line: int
+    output: str
+    pass_index: int = Field(alias="pass")
+    position: int
 
 
 class PictureErrorOut(BaseModel):
@@ -58,7 +72,7 @@ class GraphResponse(BaseModel):
     nodes: list[NodeRecord]
     edges: list[EdgeRecord]
     forward: list[str]
-    backward: list[BackwardRecord]
+    backward: list[BackwardRecord | SetRecord]
     svg: str
     svg_error: PictureErrorOut | None = None
     pass_index: int | None = Field(alias="pass")
@@ -69,6 +83,11 @@ class GraphResponse(BaseModel):
     result: str | None
     notes: list[Note]
     groups: list[GroupRecord]
+    views: list[ViewOut]
+    cells: list[Cell]
+    plots: list[dict[str, object]]
+    checks: list[dict[str, object]]
+    value_class: str  # "builtin", or the program's own class: `Value (line 8)`
     collapsed: list[str]  # the groups the picture shows collapsed, outermost only
 
 
@@ -111,10 +130,19 @@ class ErrorBody(BaseModel):
     column: int | None
 
 
+class PartialOut(BaseModel):
+    """What a program that raised partway had printed and drawn before its error."""
+
+    prints: list[Print]
+    plots: list[dict[str, object]]
+    cells: list[Cell]
+
+
 class ErrorResponse(BaseModel):
-    """The body of every error response."""
+    """The body of every error response; a program's error keeps what it recorded before it."""
 
     error: ErrorBody
+    partial: PartialOut | None = None
 
 
 def error_body(kind: str, message: str, line: int | None = None, column: int | None = None) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,22 +21,22 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    # The language (see engine/limits.py for what each bounds)
+    # Programs (see engine/limits.py for what each bounds)
     max_source_chars: int = limits.MAX_SOURCE_CHARS
     max_statements: int = limits.MAX_STATEMENTS
-    max_steps: int = limits.MAX_STEPS
+    max_nesting: int = limits.MAX_NESTING
     max_seconds: float = limits.MAX_SECONDS
+    max_cpu_seconds: float = limits.MAX_CPU_SECONDS
+    max_memory_bytes: int = limits.MAX_MEMORY_BYTES
+    max_recursion: int = limits.MAX_RECURSION
     max_nodes: int = limits.MAX_NODES
+    max_events: int = limits.MAX_EVENTS
     max_passes: int = limits.MAX_PASSES
-    max_call_depth: int = limits.MAX_CALL_DEPTH
-    max_sequence: int = limits.MAX_SEQUENCE
-    max_items: int = limits.MAX_ITEMS
     max_print_lines: int = limits.MAX_PRINT_LINES
     max_print_chars: int = limits.MAX_PRINT_CHARS
-    max_int_bits: int = limits.MAX_INT_BITS
-    max_nesting: int = limits.MAX_NESTING
     max_label_chars: int = limits.MAX_LABEL_CHARS
     max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
+    jail: Literal["on", "off"] = "on"  # "off" (no system-call filter) is for local development on a loopback host
     # HTTP
     max_body_bytes: int = 1_000_000  # bytes of one request body
     max_header_bytes: int = 64 * 1024  # bytes of a request line and headers
@@ -53,9 +54,8 @@ class Settings(BaseSettings):
     draw_recycle_bytes: int = picture.RECYCLE_BYTES  # DOT text one dot process reads before it is replaced
     max_cluster_depth: int = picture.MAX_CLUSTER_DEPTH  # frames of calls nested in frames; deeper ones are merged
     picture_cache_size: int = 512  # layouts kept, one per program structure
-    switch_interval: float = 0.001  # seconds a thread holds the interpreter lock while others wait (Python's is 0.005)
     run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again
-    run_cache_values: int = 300_000  # values those runs may hold in all (about 600 bytes each)
+    run_cache_values: int = 300_000  # values those runs may hold in all
     retry_after: int = 1  # seconds, in the Retry-After of a 503
 
     def limits(self) -> Limits:

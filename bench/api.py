@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import math
 import random
 import subprocess
 import time
@@ -27,7 +28,6 @@ from engine.picture import (
     with_graph_attributes,
 )
 from engine.steps import explore
-from engine.value import Value
 
 LECTURE_L = next(example.source for example in EXAMPLES if example.id == "lecture-L")
 NEURON = next(example.source for example in EXAMPLES if example.id == "neuron")
@@ -92,6 +92,61 @@ async def load(
     start = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     return len(latencies) / (time.perf_counter() - start), latencies, busy, errors
+
+
+class Value:
+    """The lecture's own Value cell (add, mul, tanh, backward): the notebook the explorer is timed against."""
+
+    def __init__(self, data: float, _children: tuple[Value, ...] = (), _op: str = "", label: str = "") -> None:
+        self.data, self.grad, self.label, self._op = data, 0.0, label, _op
+        self._prev = set(_children)
+        self._backward: Callable[[], None] = lambda: None
+
+    def __add__(self, other: Value) -> Value:
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward() -> None:
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other: Value) -> Value:
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward() -> None:
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def tanh(self) -> Value:
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward() -> None:
+            self.grad += (1 - t**2) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self) -> None:
+        topo: list[Value] = []
+        visited: set[Value] = set()
+        stack: list[tuple[Value, bool]] = [(self, False)]
+        while stack:
+            v, done = stack.pop()
+            if done:
+                topo.append(v)
+            elif v not in visited:
+                visited.add(v)
+                stack.append((v, True))
+                stack.extend((child, False) for child in v._prev)
+        self.grad = 1.0
+        for v in reversed(topo):
+            v._backward()
 
 
 def draw_dot_notebook(root: Value) -> str:

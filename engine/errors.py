@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 KINDS = ("syntax", "unsupported", "name", "type", "math", "limit")
 
 
@@ -15,6 +17,7 @@ class ProgramError(Exception):
         line: int | None = None,
         column: int | None = None,
         source_line: str | None = None,
+        partial: tuple[Any, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -22,6 +25,7 @@ class ProgramError(Exception):
         self.line = line
         self.column = column
         self.source_line = source_line
+        self.partial = partial  # (prints, cells) recorded before the error, for a program that raised partway
 
     def with_source(self, source: str) -> ProgramError:
         """Attach the offending source line, so that str() can point at it."""

@@ -44,23 +44,24 @@ def nudge(
     if graph.pass_index is None:
         raise ProgramError("name", "this program makes no Value, so there is nothing to nudge")
     chosen = run.passes[graph.pass_index]
+    grads = dict(zip(chosen.order, chosen.grad, strict=True))
     if names is None:
-        leaves = [node for node in chosen.order if not node._prev and (node.name or id(node) in run.paths)]
+        leaves = [run.nodes[k] for k in chosen.order if not run.nodes[k].children and (run.nodes[k].name or k in run.paths)]
     else:
-        leaves = list({id(leaf): leaf for leaf in (resolve_leaf(run, name) for name in names)}.values())
-    made = run.made_data
+        leaves = list({leaf.index: leaf for leaf in (resolve_leaf(run, name) for name in names)}.values())
     nudged: dict[str, float] = {}
     before = chosen.data[-1]
     predicted = before
     for leaf in leaves:
-        change = step * leaf.grad
-        new_data = made.get(str(leaf.id), leaf.data) + change
+        grad = grads.get(leaf.index, 0.0)
+        change = step * grad
+        new_data = leaf.made_data + change
         if not math.isfinite(new_data):
             raise ProgramError("math", f"the nudge makes {leaf.label or leaf.id} overflow", leaf.line, leaf.column)
         nudged[leaf_key(run, leaf)] = new_data
-        predicted += leaf.grad * change
-    moved = {id(leaf) for leaf in leaves}
-    kept = {key: value for key, value in overrides.items() if id(resolve_leaf(run, key)) not in moved}
+        predicted += grad * change
+    moved = {leaf.index for leaf in leaves}
+    kept = {key: value for key, value in overrides.items() if resolve_leaf(run, key).index not in moved}
     new_overrides = kept | nudged
     after_graph = explore(source, new_overrides, pass_index=graph.pass_index, limits=limits, runner=runner)
     after = next(node.data for node in after_graph.nodes if node.id == after_graph.output)

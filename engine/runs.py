@@ -7,8 +7,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 
 from engine.errors import ProgramError
-from engine.language import Run
 from engine.limits import Limits
+from engine.record import Run
 from engine.steps import run_with_overrides
 
 RunKey = tuple[str, tuple[tuple[str, float], ...], Limits]

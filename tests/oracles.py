@@ -4,31 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.language import run_program
-from engine.steps import replay
-from engine.value import Value, topological_order
+from engine.record import Pass, Run
+from engine.run import run_program
 
 
-def default_output(source: str) -> Value:
-    """The output of a program's default pass, with that pass's data."""
+def default_output(source: str) -> tuple[Run, Pass]:
+    """A program's run and its default pass."""
     run = run_program(source)
     assert run.default_pass is not None
-    chosen = run.passes[run.default_pass]
-    replay(chosen)
-    return chosen.output
+    return run, run.passes[run.default_pass]
 
 
-def torch_grads(output_value: Value) -> tuple[float, dict[str, float]]:
-    """Rebuild a graph in PyTorch (float64), run its backward, return output and grads by id."""
+def torch_grads(recorded: tuple[Run, Pass]) -> tuple[float, dict[str, float]]:
+    """Rebuild a pass's graph in PyTorch (float64) from its data and operations, run its backward,
+    return the output and the grads by node id."""
     import torch
 
+    run, chosen = recorded
     tensors: dict[int, Any] = {}
-    order = topological_order(output_value)
-    for node in order:
-        operands = [tensors[id(child)] for child in node._prev]
-        op = node._op
+    for k, data in zip(chosen.order, chosen.data, strict=True):
+        node = run.nodes[k]
+        operands = [tensors[child] for child in node.children]
+        op = node.op
         if not op:
-            tensor = torch.tensor(node.data, dtype=torch.float64, requires_grad=True)
+            tensor = torch.tensor(data, dtype=torch.float64, requires_grad=True)
         elif op == "+":
             tensor = operands[0] + operands[1]
         elif op == "*":
@@ -40,7 +39,7 @@ def torch_grads(output_value: Value) -> tuple[float, dict[str, float]]:
         else:
             tensor = getattr(torch, op)(operands[0])
         tensor.retain_grad()
-        tensors[id(node)] = tensor
-    output = tensors[id(output_value)]
+        tensors[k] = tensor
+    output = tensors[chosen.output]
     output.backward()
-    return output.item(), {str(node.id): float(tensors[id(node)].grad.item()) for node in order}
+    return output.item(), {run.nodes[k].id: float(tensors[k].grad.item()) for k in chosen.order}

@@ -24,7 +24,7 @@ from engine.picture import (
     structure_key,
 )
 from engine.steps import Exploration, explore
-from engine.value import format_number
+from engine.picture import format_number
 from tests.programs import LECTURE_L
 from tests.test_pictures import make_pictures
 

@@ -22,7 +22,7 @@ from engine.picture.layout import (
 )
 from engine.picture.pool import DotPool
 from engine.picture.process import RECYCLE_BYTES, DotProcess, find_dot, graphviz_version
-from engine.picture.template import SvgTemplate, fill_template, make_template
+from engine.picture.template import SvgTemplate, fill_template, format_number, make_template
 from engine.picture.text import NUMBER_CELL, dot_size, dot_source, structure_key, with_graph_attributes
 from engine.picture.view import AUTO_COLLAPSE_VALUES, MAX_CLUSTER_DEPTH, Collapse, View, collapsed_groups, make_view
 
@@ -48,6 +48,7 @@ __all__ = [
     "dot_size",
     "dot_source",
     "fill_template",
+    "format_number",
     "find_dot",
     "graphviz_version",
     "layout",

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from engine.examples import EXAMPLES
-from engine.value import format_number
+from engine.picture import format_number
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import (
     Page,

@@ -10,7 +10,7 @@ import pytest
 from bench.client import running_server
 from engine.examples import EXAMPLES
 from engine.steps import explore
-from engine.value import format_number
+from engine.picture import format_number
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import (
     Page,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from engine.examples import EXAMPLES
-from engine.value import format_number
+from engine.picture import format_number
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import (
     EDITOR_BUNDLE,

@@ -1,7 +1,7 @@
 """Program text to a Python syntax tree, under the limits, with every failure a ProgramError.
 
 Notebook lines that are not Python (IPython magics and shell escapes) are blanked first, so
-that the line numbers stay those of the text as pasted.
+that the line numbers stay those of the text as pasted; a `# %%` line starts a cell.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from engine.limits import Limits
 _PARSE_LOCK = threading.Lock()
 PARSE_ATTEMPTS = 3
 NOTEBOOK_LINE = re.compile(r"^[ \t]*[%!]")
+CELL_MARKER = re.compile(r"^# ?%%")  # Jupytext's percent format, as VS Code and Spyder write it
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,19 @@ def blank_notebook_lines(source: str) -> tuple[str, list[Note]]:
             notes.append(Note(index + 1, f"skipped the notebook line `{line.strip()[:40]}`: it is not Python"))
             lines[index] = ""
     return "\n".join(lines), notes
+
+
+def cell_starts(source: str) -> list[int]:
+    """The first line of each `# %%` cell; a program without markers is one cell from line 1."""
+    starts = [index + 1 for index, line in enumerate(source.split("\n")) if CELL_MARKER.match(line)]
+    return starts if starts and starts[0] == 1 else [1, *starts]
+
+
+def is_shorthand(tree: ast.Module) -> bool:
+    """Only assignments and expressions, and no Value or print named: the playground shorthand."""
+    if not all(isinstance(statement, ast.Assign | ast.AugAssign | ast.Expr) for statement in tree.body):
+        return False
+    return not any(isinstance(node, ast.Name) and node.id in ("Value", "print") for node in ast.walk(tree))
 
 
 def syntax_tree(source: str, limits: Limits) -> ast.Module:

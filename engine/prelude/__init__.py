@@ -1,1 +1,0 @@
-"""Library modules written in the explorer language and run like a user's code."""

@@ -1,0 +1,166 @@
+"""The hooks the instrumented program calls (engine/program/instrument.py), each passing events to the run's recorder.
+
+A hook does exactly what the code it replaced would have done, and tells the recorder.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from engine.program.check import check_attribute_name, check_format_string
+from engine.program.recorder import Limit, Recorder
+
+WATCHED = frozenset({"data", "grad", "_prev"})
+
+
+class Refused(BaseException):
+    """A name or format the static wall would refuse, met at run time: an `unsupported` error."""
+
+
+class Run:
+    """The recorder of the run in progress (one per jailed process)."""
+
+    recorder: Recorder
+
+
+class Watch:
+    """`x.grad` as a write target: the write happens, then the recorder hears of it."""
+
+    __slots__ = ("line", "obj")
+
+    def __init__(self, obj: Any, line: int) -> None:
+        self.obj = obj
+        self.line = line
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self.obj, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setattr(self.obj, name, value)
+        Run.recorder.wrote(self.obj, name, value, self.line)
+
+    def __delitem__(self, name: str) -> None:
+        delattr(self.obj, name)
+
+
+def step(obj: Any, line: int) -> Any:
+    """`x._backward()`: one backward step of a value, its grad writes its deposits."""
+    recorder = Run.recorder
+    k = recorder.index.get(id(obj))
+    if k is None:
+        return obj._backward()
+    if not recorder.open_passes:
+        recorder.manual = True
+    recorder.event(("s", k, line or recorder.running_line()))
+    recorder.open_steps += 1
+    try:
+        return obj._backward()
+    finally:
+        recorder.open_steps -= 1
+        recorder.events.append(("e",))
+
+
+def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
+    """`x.backward()`: a pass, when x is a value."""
+    recorder = Run.recorder
+    k = recorder.register(obj)
+    if k is None:
+        return obj.backward(*args, **kwargs)
+    recorder.passes += 1
+    if recorder.passes > recorder.max_passes:
+        raise Limit(f"the program called backward() more than {recorder.max_passes:,} times")
+    recorder.event(("p", k, line if line != 0 else recorder.running_line()))
+    recorder.open_passes += 1
+    try:
+        return obj.backward(*args, **kwargs)
+    finally:
+        recorder.open_passes -= 1
+        recorder.events.append(("q",))
+
+
+def ret(value: Any) -> Any:
+    """`return v`: a call that returns a value has that value as its group's output."""
+    recorder = Run.recorder
+    k = recorder.index.get(id(value))
+    if k is not None:
+        frame = sys._getframe(1)
+        known = recorder.frames.get(id(frame))
+        if known is not None and known[0] is frame:
+            recorder.groups[known[1]][4] = k
+    return value
+
+
+def bind(line: int, *pairs: Any) -> None:
+    """A module-scope assignment: each value bound is named by its name."""
+    recorder = Run.recorder
+    for name, value in zip(pairs[::2], pairs[1::2], strict=True):
+        k = recorder.index.get(id(value))
+        if k is not None:
+            recorder.event(("b", name, k, line))
+            recorder.last_bound = value
+
+
+def out(cell: int, value: Any) -> Any:
+    """The last expression statement of a cell: its value is the cell's Out[n]."""
+    recorder = Run.recorder
+    recorder.outs[cell] = value
+    recorder.last_out = value
+    return value
+
+
+def format_of(receiver: Any, method: str) -> Any:
+    """`x.format` / `x.format_map`, with the template's fields checked as the static wall checks them."""
+    bound = getattr(receiver, method)
+    if isinstance(receiver, str):
+        _check_template(receiver)
+    elif receiver is str:
+
+        def checked(template: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(template, str):
+                _check_template(template)
+            return bound(template, *args, **kwargs)
+
+        return checked
+    return bound
+
+
+def _check_template(template: str) -> None:
+    reason = check_format_string(template)
+    if reason is not None:
+        raise Refused(reason)
+
+
+def checked_name(name: Any) -> None:
+    """Refuse, at run time, an attribute name the static wall refuses."""
+    reason = check_attribute_name(name)
+    if reason is not None:
+        raise Refused(reason)
+
+
+def safe_getattr(obj: Any, name: Any, *default: Any) -> Any:
+    """getattr, for names the static wall allows; `format` comes back checked."""
+    checked_name(name)
+    if name in ("format", "format_map") and (isinstance(obj, str) or obj is str):
+        return format_of(obj, name)
+    return getattr(obj, name, *default)
+
+
+def safe_hasattr(obj: Any, name: Any) -> bool:
+    """hasattr, for names the static wall allows."""
+    checked_name(name)
+    return hasattr(obj, name)
+
+
+def safe_setattr(obj: Any, name: Any, value: Any) -> None:
+    """setattr, for names the static wall allows; a value's data and grad written so are recorded."""
+    checked_name(name)
+    setattr(obj, name, value)
+    if name in WATCHED:
+        Run.recorder.wrote(obj, name, value, Run.recorder.running_line())
+
+
+def safe_delattr(obj: Any, name: Any) -> None:
+    """delattr, for names the static wall allows."""
+    checked_name(name)
+    delattr(obj, name)

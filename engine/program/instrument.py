@@ -1,0 +1,168 @@
+"""The instrumenting rewrite: a checked syntax tree becomes one whose hooks tell the recorder what happens.
+
+Nothing here changes what a program computes. Each rewrite keeps Python's order of evaluation:
+- a write or delete of `x.data`, `x.grad` or `x._prev` becomes `__bp_watch__(x, line)['grad']`, a
+  subscript whose proxy does the same write and records it (augmented assignment included, so
+  `x.grad += y` still reads x.grad before it evaluates y);
+- `x._backward()` becomes `__bp_step__(x, line)`, `x.backward(...)` becomes `__bp_pass__(x, line, ...)`;
+- `x.format` and `x.format_map` become `__bp_format__(x, 'format')`, checked at run time;
+- `return v` in a function becomes `return __bp_ret__(v)`, so a call's group knows its output;
+- after each module-scope assignment, `__bp_bind__(line, 'a', a)` names the values bound;
+- the last expression statement of each `# %%` cell becomes `__bp_out__(cell, value)` (its Out[n]);
+- in the shorthand, `a = 2.0` at module scope becomes `a = __bp_leaf__(2.0, 'a')`;
+- a module-scope `def draw_dot` or `def trace` is dropped for the explorer's own, with a note.
+"""
+
+from __future__ import annotations
+
+import ast
+from bisect import bisect_right
+
+from engine.program.source import Note
+
+WATCHED = frozenset({"data", "grad", "_prev"})  # the attributes whose writes the recorder sees
+FORMAT_METHODS = frozenset({"format", "format_map"})
+REPLACED_FUNCTIONS = frozenset({"draw_dot", "trace"})  # the lecture's drawing helpers, replaced by the explorer's
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def hook(name: str, node: ast.AST, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
+    """A call of the recorder's hook `__bp_<name>__`, placed where `node` is."""
+    call = ast.Call(ast.Name(f"__bp_{name}__", ast.Load()), list(args), keywords or [])
+    return ast.fix_missing_locations(ast.copy_location(call, node))
+
+
+def constant(value: object, node: ast.AST) -> ast.Constant:
+    """A constant placed where `node` is."""
+    return ast.copy_location(ast.Constant(value), node)
+
+
+class Instrument(ast.NodeTransformer):
+    """Rewrites expressions anywhere in the program: attribute writes, backward calls, formats, returns."""
+
+    def __init__(self, library: bool) -> None:
+        self.in_function = 0
+        self.library = library  # a prelude module: its lines are not the program's, the recorder finds those
+
+    def line(self, node: ast.expr) -> ast.Constant:
+        return constant(0 if self.library else node.lineno, node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.ctx, ast.Store | ast.Del) and node.attr in WATCHED:
+            proxy = hook("watch", node, node.value, self.line(node))
+            return ast.copy_location(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
+        if isinstance(node.ctx, ast.Load) and node.attr in FORMAT_METHODS:
+            return hook("format", node, node.value, constant(node.attr, node))
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        function = node.func
+        if isinstance(function, ast.Attribute) and isinstance(function.ctx, ast.Load):
+            if function.attr == "_backward" and not node.args and not node.keywords:
+                receiver = self.visit(function.value)
+                return hook("step", node, receiver, self.line(node))
+            if function.attr == "backward":
+                self.generic_visit(node)
+                receiver = function.value
+                return hook("pass", node, receiver, self.line(node), *node.args, keywords=node.keywords)
+        self.generic_visit(node)
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        self.in_function += 1
+        self.generic_visit(node)
+        self.in_function -= 1
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
+        outer, self.in_function = self.in_function, 0  # a class body's statements are not a function's
+        self.generic_visit(node)
+        self.in_function = outer
+        return node
+
+    def visit_Return(self, node: ast.Return) -> ast.Return:
+        self.generic_visit(node)
+        if node.value is not None and self.in_function:
+            node.value = hook("ret", node.value, node.value)
+        return node
+
+
+def instrument(
+    tree: ast.Module, cells: list[int], shorthand: bool, notes: list[Note], library: bool = False
+) -> ast.Module:
+    """The program's tree with every hook in place (the tree is changed in place and returned)."""
+    if not library:
+        _mark_outs(tree.body, cells)
+        tree.body = _module_statements(tree.body, shorthand, notes)
+    tree = Instrument(library).visit(tree)
+    return ast.fix_missing_locations(tree)
+
+
+def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note]) -> list[ast.stmt]:
+    """Module-scope statements (in blocks too, not in functions or classes) with their bindings recorded."""
+    result: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef) and statement.name in REPLACED_FUNCTIONS:
+            notes.append(Note(statement.lineno, f"used the explorer's {statement.name} in place of the program's own"))
+            result.append(ast.copy_location(ast.Pass(), statement))
+            continue
+        if not isinstance(statement, SCOPES):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(statement, field, None)
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                    setattr(statement, field, _module_statements(block, shorthand, notes))
+            for handler in getattr(statement, "handlers", []):
+                handler.body = _module_statements(handler.body, shorthand, notes)
+            for case in getattr(statement, "cases", []):
+                case.body = _module_statements(case.body, shorthand, notes)
+        if shorthand and isinstance(statement, ast.Assign) and _is_number(statement.value):
+            names = [target.id for target in statement.targets if isinstance(target, ast.Name)]
+            if len(names) == len(statement.targets) == 1:
+                statement.value = hook("leaf", statement.value, statement.value, constant(names[0], statement))
+        result.append(statement)
+        bound = _bound_names(statement)
+        if bound:
+            pairs: list[ast.expr] = [constant(statement.lineno, statement)]
+            for name in bound:
+                pairs += [constant(name, statement), ast.copy_location(ast.Name(name, ast.Load()), statement)]
+            result.append(ast.copy_location(ast.Expr(hook("bind", statement, *pairs)), statement))
+    return result
+
+
+def _bound_names(statement: ast.stmt) -> list[str]:
+    """The names an assignment statement binds: `a`, `a, b`, `a += 1`, `a: float = 1.0`."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AugAssign) or (isinstance(statement, ast.AnnAssign) and statement.value):
+        targets = [statement.target]
+    else:
+        return []
+    names: list[str] = []
+    stack = list(targets)
+    while stack:
+        target = stack.pop(0)
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):
+            stack[:0] = target.elts
+        elif isinstance(target, ast.Starred):
+            stack.insert(0, target.value)
+    return list(dict.fromkeys(names))
+
+
+def _is_number(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _mark_outs(body: list[ast.stmt], cells: list[int]) -> None:
+    """Wrap the last top-level statement of each cell, when it is an expression, as that cell's Out[n]."""
+    last: dict[int, int] = {}
+    for index, statement in enumerate(body):
+        last[bisect_right(cells, statement.lineno) - 1] = index
+    for cell, index in last.items():
+        statement = body[index]
+        if isinstance(statement, ast.Expr):
+            statement.value = hook("out", statement.value, constant(cell, statement), statement.value)

@@ -1,0 +1,255 @@
+"""The recorder: what a running program did to its values, as compact events for the server.
+
+It lives in the jailed process, one per run. A value is any object with `data`, `grad` and
+`_prev` (LANGUAGE.md): it is registered the first time one of those is written and the three
+are all there (in the lecture's `__init__`, at `self._prev = set(_children)`). From then on,
+every write of its data or grad, every call of its `_backward`, every `backward()`, `draw_dot`
+and module-scope binding of it is an event. Events are tuples: the server (engine/record.py)
+turns them into passes, views and steps.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from types import CodeType, FrameType
+from typing import Any
+
+PROGRAM = "<program>"  # the file name the student's code is compiled under
+LIBRARY = "<micrograd.nn>"  # micrograd's nn, run like the student's code: its calls make groups
+GROUP_FILES = frozenset({PROGRAM, LIBRARY})
+FIELDS = {"data": 0, "grad": 1}
+
+
+class Limit(BaseException):
+    """A limit of the run crossed: a `limit` error at the running line."""
+
+
+class NonFinite(BaseException):
+    """A value's data or grad became infinite or NaN: a `math` error at the line that wrote it."""
+
+
+def as_number(x: object) -> float | None:
+    """A value's number as a float, or None when it is not a real number."""
+    if isinstance(x, int | float):
+        try:
+            return float(x)
+        except OverflowError:
+            return math.inf
+    return None
+
+
+class Recorder:
+    """The events of one run and the values they name."""
+
+    def __init__(self, limits: dict[str, Any], overrides: dict[int, float], source_lines: list[str]) -> None:
+        self.max_values: int = limits["max_nodes"]
+        self.max_events: int = limits["max_events"]
+        self.max_passes: int = limits["max_passes"]
+        self.max_print_lines: int = limits["max_print_lines"]
+        self.max_print_chars: int = limits["max_print_chars"]
+        self.overrides = overrides
+        self.lines = source_lines
+        self.objects: list[Any] = []  # registered values, kept alive so that their ids stay theirs
+        self.index: dict[int, int] = {}  # id(object) -> its number
+        self.made: list[list[Any]] = []  # per value: data, grad, children, line, column, group, events before it
+        self.events: list[tuple[Any, ...]] = []
+        self.groups: list[list[Any]] = []  # per call: name, label, parent, line, output
+        self.frames: dict[int, tuple[FrameType, int]] = {}  # id(frame) -> (frame, its group)
+        self.receivers: dict[int, tuple[Any, int]] = {}  # id(object) -> (object, its number in its class)
+        self.numbers: dict[str, int] = {}  # objects numbered so far per class name
+        self.engine_code: dict[tuple[CodeType, type], bool] = {}
+        self.positions: dict[CodeType, list[Any]] = {}
+        self.prints: list[tuple[int, str]] = []
+        self.pending_print = ""
+        self.printed = 0
+        self.passes = 0
+        self.open_passes = 0
+        self.open_steps = 0
+        self.manual = False  # the program set a grad or called _backward() outside any backward()
+        self.last_frame: FrameType | None = None  # the call the last value was made in, and its group
+        self.last_group = -1
+        self.draw_target: Any = None
+        self.notes: list[tuple[int | None, str]] = []
+        self.outs: dict[int, Any] = {}  # each cell's Out[n] value
+        self.last_out: Any = None
+        self.last_bound: Any = None
+
+    # -- values
+
+    def register(self, obj: Any) -> int | None:
+        """The number of a value, registering it (and any operand not yet seen) if it now is one."""
+        known = self.index.get(id(obj))
+        if known is not None:
+            return known
+        try:
+            data, grad, prev = as_number(obj.data), as_number(obj.grad), obj._prev
+            operands = list(prev)
+        except Exception:
+            return None
+        if data is None or grad is None:
+            return None
+        children = []
+        index = self.index
+        for child in operands:
+            number = index.get(id(child))
+            if number is None:
+                number = self.register(child)
+            if number is not None:
+                children.append(number)
+        if isinstance(prev, set | frozenset):
+            children.sort()  # a set's order is its objects' addresses: the order made is deterministic
+        k = len(self.objects)
+        if k >= self.max_values:
+            raise Limit(f"the program made more than {self.max_values:,} values")
+        if not children and k in self.overrides:
+            obj.data = data = self.overrides[k]
+        self.check_finite(data, "data")
+        self.objects.append(obj)
+        self.index[id(obj)] = k
+        line, column, group = self.origin(type(obj))
+        self.made.append([data, grad, children, line, column, group, len(self.events)])
+        return k
+
+    def wrote(self, obj: Any, name: str, value: Any, line: int) -> None:
+        """A write of data, grad or _prev: an event for a value, perhaps the one that makes it one."""
+        k = self.index.get(id(obj))
+        if k is None:
+            if name == "_prev" or hasattr(obj, "_prev"):
+                self.register(obj)
+            return
+        field = FIELDS.get(name)
+        number = value if type(value) is float else as_number(value)
+        if field is None or number is None:
+            return
+        if number - number != 0:  # infinite or NaN
+            self.check_finite(number, name)
+        if field == 1 and not self.open_passes and not self.open_steps and number != 0:
+            self.manual = True
+        self.events.append(("w", k, field, number, line or self.running_line()))
+        if len(self.events) > self.max_events:
+            raise Limit(f"the program changed values more than {self.max_events:,} times")
+
+    def event(self, event: tuple[Any, ...]) -> None:
+        """Record one event, within the limit."""
+        self.events.append(event)
+        if len(self.events) > self.max_events:
+            raise Limit(f"the program changed values more than {self.max_events:,} times")
+
+    @staticmethod
+    def check_finite(number: float, name: str) -> None:
+        if not math.isfinite(number):
+            raise NonFinite(f"a value's {name} became {number} (not a finite number)")
+
+    # -- where a value was made, and in which call
+
+    def origin(self, cls: type) -> tuple[int, int, int]:
+        """The line and column of the program that made a value, and the innermost call (group) it was made in."""
+        frame: FrameType | None = sys._getframe(2)
+        place: tuple[int, int] | None = None
+        group_frame: FrameType | None = None
+        while frame is not None and (place is None or group_frame is None):
+            code = frame.f_code
+            if code.co_filename in GROUP_FILES and not self.is_engine(code, cls):
+                if place is None and code.co_filename == PROGRAM:
+                    place = self.place(frame)
+                if group_frame is None and not code.co_name.startswith("<"):
+                    group_frame = frame
+            frame = frame.f_back
+        line, column = place or (1, 1)
+        if group_frame is None:
+            return line, column, -1
+        if group_frame is not self.last_frame:
+            self.last_frame, self.last_group = group_frame, self.group(group_frame)
+        return line, column, self.last_group
+
+    def is_engine(self, code: CodeType, cls: type) -> bool:
+        """Whether code belongs to the value's own class (its operations are the engine, not a call)."""
+        key = (code, cls)
+        found = self.engine_code.get(key)
+        if found is None:
+            prefixes = tuple(f"{base.__qualname__}." for base in cls.__mro__ if base is not object)
+            found = self.engine_code[key] = code.co_qualname.startswith(prefixes)
+        return found
+
+    def place(self, frame: FrameType) -> tuple[int, int]:
+        """The 1-based line and column of the instruction a frame is running."""
+        code = frame.f_code
+        positions = self.positions.get(code)
+        if positions is None:
+            positions = self.positions[code] = list(code.co_positions())
+        line, _, offset, _ = positions[frame.f_lasti // 2]
+        line = line or frame.f_lineno
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        column = len(text.encode()[: offset or 0].decode(errors="ignore")) if not text.isascii() else offset or 0
+        return line, column + 1
+
+    def group(self, frame: FrameType) -> int:
+        """The group of a call (made on first sight, with its callers' groups)."""
+        chain: list[FrameType] = []
+        parent = -1
+        current: FrameType | None = frame
+        while current is not None:
+            code = current.f_code
+            if code.co_filename in GROUP_FILES and not code.co_name.startswith("<"):
+                known = self.frames.get(id(current))
+                if known is not None and known[0] is current:
+                    parent = known[1]
+                    break
+                chain.append(current)
+            current = current.f_back
+        for outer in reversed(chain):
+            number = len(self.groups)
+            self.groups.append([outer.f_code.co_qualname, self.call_label(outer), parent, self.call_line(outer), -1])
+            self.frames[id(outer)] = (outer, number)
+            parent = number
+        return parent
+
+    def call_label(self, frame: FrameType) -> str:
+        """What a student calls a call: `Neuron 3` for its __call__, `Neuron 3 · parameters`, `f()`."""
+        code = frame.f_code
+        owner, _, name = code.co_qualname.rpartition(".")
+        receiver = frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None
+        if not owner or receiver is None or owner not in {base.__qualname__ for base in type(receiver).__mro__}:
+            return f"{code.co_qualname}()"
+        cls = type(receiver).__name__
+        known = self.receivers.get(id(receiver))
+        if known is None:
+            self.numbers[cls] = self.numbers.get(cls, 0) + 1
+            known = self.receivers[id(receiver)] = (receiver, self.numbers[cls])
+        label = f"{cls} {known[1]}"
+        return label if name == "__call__" else f"{label} · {name}"
+
+    def call_line(self, frame: FrameType) -> int:
+        """The line of the program a call was made from."""
+        caller = frame.f_back
+        while caller is not None and caller.f_code.co_filename != PROGRAM:
+            caller = caller.f_back
+        return caller.f_lineno if caller is not None else frame.f_lineno
+
+    def running_line(self) -> int:
+        """The line of the program running now."""
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != PROGRAM:
+            frame = frame.f_back
+        return frame.f_lineno if frame is not None else 1
+
+    # -- printed text
+
+    def write(self, text: str) -> None:
+        """Text printed by the program; each line it completes is kept with the line of the print."""
+        self.printed += len(text)
+        if self.printed > self.max_print_chars:
+            raise Limit(f"the program printed more than {self.max_print_chars:,} characters")
+        *done, self.pending_print = (self.pending_print + text).split("\n")
+        if done:
+            line = self.running_line()
+            self.prints.extend((line, printed) for printed in done)
+            if len(self.prints) > self.max_print_lines:
+                raise Limit(f"the program printed more than {self.max_print_lines:,} lines")
+
+    def flush(self) -> None:
+        """Keep a last line printed without a newline."""
+        if self.pending_print:
+            self.prints.append((self.running_line(), self.pending_print))
+            self.pending_print = ""

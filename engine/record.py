@@ -1,0 +1,185 @@
+"""The recorder's message to a Run: every value, pass, view, group, print and cell of one run (pure functions).
+
+The jailed process sends what happened as events (engine/program/recorder.py); replaying them
+here gives each value's data and grad at every moment, so a pass's graph, its grads before
+and after, its steps with their deposits, its resets and updates, and each draw_dot's picture
+are what the program's own code did, in the order it did it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import ProgramError
+from engine.program.source import Note
+
+
+@dataclass(frozen=True)
+class Print:
+    """A line the program printed, with the line of the print that ended it."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A `# %%` cell: its lines and its Out[n] as Jupyter shows it."""
+
+    index: int
+    line: int
+    end_line: int
+    out: str | None
+
+
+@dataclass
+class Node:
+    """A value the program made: its operands, operation, label, place and call."""
+
+    index: int
+    children: tuple[int, ...]
+    op: str
+    label: str  # the program's own label ("" when it gave none)
+    line: int
+    column: int
+    group: str | None
+    made_data: float  # its data when made
+    name: str | None = None  # the first module-scope name bound to it
+
+    @property
+    def id(self) -> str:
+        """Node ids count the values in the order made: n0, n1, ..."""
+        return f"n{self.index}"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A write of a value's data or grad outside a backward pass: a reset or an update."""
+
+    node: int
+    field: str  # "data" or "grad"
+    before: float
+    after: float
+    line: int
+    event: int = 0  # events before it
+
+
+@dataclass
+class Step:
+    """One backward step: a `_backward` call with its grad writes (deposits), or a grad set by hand."""
+
+    node: int
+    line: int | None
+    upstream: float  # the node's grad when the step began
+    deposits: list[tuple[int, float, float]] = field(default_factory=list)  # (to, grad before, grad after)
+    set: float | None = None  # a hand-set grad: the node's new grad
+    event: int = 0  # events before it
+
+
+@dataclass
+class Pass:
+    """A backward() call, or the program's backprop by hand on one graph (manual)."""
+
+    index: int
+    output: int
+    line: int | None  # of the backward() call; None for the explorer's own pass and for manual ones
+    manual: bool
+    order: list[int]  # topological, the output last
+    data: list[float]
+    grad_before: list[float]
+    grad: list[float]  # when the pass ended
+    stale: bool  # some grad was not zero when the pass began: grads accumulate
+    steps: list[Step] = field(default_factory=list)  # after the seed
+    resets: list[Mutation] = field(default_factory=list)
+    updates: list[Mutation] = field(default_factory=list)
+    event: int = 0  # events before it
+
+
+@dataclass
+class View:
+    """A draw_dot(v) call: the graph of v as it stood then, and where that is on a pass's timeline."""
+
+    index: int
+    line: int
+    output: int
+    order: list[int]
+    data: list[float]
+    grad: list[float]
+    event: int  # events before it
+    pass_index: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Group:
+    """A call of the program's own function or method that made values: `Neuron 3` called by `Layer 1`."""
+
+    id: str
+    name: str  # Neuron.__call__
+    label: str  # Neuron 3
+    parent: str | None
+    line: int
+    output: int | None
+
+
+@dataclass
+class Run:
+    """What one run of a program recorded."""
+
+    nodes: list[Node]
+    passes: list[Pass]
+    views: list[View]
+    default_pass: int | None  # the pass shown unless another is asked for
+    prints: list[Print]
+    result: str | None  # the last expression statement's value, as Out[] shows it
+    notes: list[Note]
+    groups: list[Group]
+    bindings: dict[str, list[int]]  # module-level names and the values bound to them
+    paths: dict[int, str]  # a leaf's path from a module-level name
+    cells: list[Cell]
+    value_class: str
+
+    @property
+    def values(self) -> list[Node]:
+        """Every value made, in the order made."""
+        return self.nodes
+
+
+def build_run(message: dict[str, Any], label_chars: int) -> Run:
+    """The Run a message describes, or the ProgramError it reports (with what was recorded before it)."""
+    from engine.trace import Replay  # the replay of events, kept in a module of its own
+
+    groups = [
+        Group(f"g{i}", name, label, f"g{parent}" if parent >= 0 else None, line, output if output >= 0 else None)
+        for i, (name, label, parent, line, output) in enumerate(message["groups"])
+    ]
+    nodes = [
+        Node(k, tuple(children), op[:label_chars], label[:label_chars], line, column, f"g{group}" if group >= 0 else None, data)
+        for k, ((data, _grad, children, line, column, group, _at), op, label) in enumerate(
+            zip(message["values"], message["ops"], message["labels"], strict=True)
+        )
+    ]
+    prints = [Print(line, text) for line, text in message["prints"]]
+    cells = [Cell(i, line, end, out) for i, (line, end, out) in enumerate(message["cells"])]
+    notes = [Note(line, text) for line, text in message["notes"]]
+    error = message["error"]
+    if error is not None:
+        raise ProgramError(error["kind"], error["message"], error["line"], error["column"], partial=(prints, cells))
+    replay = Replay(nodes, message["values"])
+    replay.run(message["events"])
+    default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
+    return Run(
+        nodes=nodes,
+        passes=replay.passes,
+        views=replay.views,
+        default_pass=default,
+        prints=prints,
+        result=message["result"],
+        notes=notes,
+        groups=groups,
+        bindings=replay.bindings,
+        paths={int(k): path for k, path in message["paths"].items()},
+        cells=cells,
+        value_class=message["value_class"],
+    )

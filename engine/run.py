@@ -1,0 +1,67 @@
+"""A program run: refused at once by the static wall, or run by CPython in the jail and recorded.
+
+This is the server's side of engine/program: it never runs a program itself; the jailed process
+does (engine/program/execute.py), and its message becomes the Run (engine/record.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine.errors import ProgramError
+from engine.jail import Jail, JailLimits
+from engine.limits import DEFAULT_LIMITS, Limits
+from engine.program.check import check_program
+from engine.program.source import blank_notebook_lines, syntax_tree
+from engine.record import Run, build_run
+
+TARGET = "engine.program.execute:execute"
+STACK_BYTES = 256 * 2**20  # the run's main thread may grow its stack this far: deep recursion is a RecursionError
+JAIL_ENV = {"PYTHONHASHSEED": "0"}  # the same set order of strings in every run, on every worker
+
+
+class Programs:
+    """The jail every run of this process goes through; `filter=False` only for local development."""
+
+    jail: Jail | None = None
+    filter: bool = True
+
+
+def jail() -> Jail:
+    """This process's jail, made on first use."""
+    if Programs.jail is None:
+        Programs.jail = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV)
+    return Programs.jail
+
+
+def check_source(source: str, limits: Limits) -> None:
+    """Refuse a program the static wall refuses, here and at once, before any process is started."""
+    text, _ = blank_notebook_lines(source)
+    check_program(syntax_tree(text, limits))
+
+
+def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping[int, float] | None = None) -> Run:
+    """Run a program in the jail under the limits, with leaf data replaced by index where each is made."""
+    try:
+        check_source(source, limits)
+    except ProgramError as error:
+        raise error.with_source(source) from None
+    request = {"source": source, "limits": limits.__dict__, "overrides": {str(k): v for k, v in (overrides or {}).items()}}
+    bounds = JailLimits(
+        wall_seconds=limits.max_seconds,
+        cpu_seconds=limits.max_cpu_seconds,
+        memory_bytes=limits.max_memory_bytes,
+        stack_bytes=STACK_BYTES,
+    )
+    result = jail().run(request, bounds)
+    if result.message is None:
+        kind = "limit" if result.timed_out else "type"
+        raise ProgramError(kind, result.failure or "the program stopped without an answer")
+    if "jail_error" in result.message:
+        raise ProgramError("unsupported", f"the explorer could not run this program ({result.message['jail_error']})")
+    try:
+        return build_run(result.message, limits.max_label_chars)
+    except ProgramError as error:
+        raise error.with_source(source) from None
+    except (KeyError, IndexError, TypeError, ValueError) as error:  # a message not as the recorder writes it
+        raise ProgramError("unsupported", f"the explorer could not read this run ({type(error).__name__})") from None
