@@ -208,7 +208,7 @@ def random_dag_source(values: int, seed: int = 0) -> str:
     made = len(names)
     while made < values:
         a, b = rng.choice(names[-20:]), rng.choice(names)
-        form, cost = rng.choice([("{a} + {b}", 1), ("{a} * {b}", 1), ("tanh({a} * {b})", 2)])
+        form, cost = rng.choice([("{a} + {b}", 1), ("{a} * {b}", 1), ("({a} * {b}).tanh()", 2)])
         name = f"v{len(names)}"
         lines.append(f"{name} = " + form.format(a=a, b=b))
         names.append(name)

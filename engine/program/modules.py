@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import importlib
 from importlib import resources
 from types import CodeType, SimpleNamespace
 from typing import Any
 
 from engine.program import hooks
+from engine.program.check import check_dataclass
 from engine.program.instrument import instrument
 from engine.program.policy import BUILTINS, LATER_MODULES, MODULES
 from engine.program.recorder import LIBRARY
@@ -101,6 +103,18 @@ def trace(root: Any) -> tuple[set[Any], set[tuple[Any, Any]]]:
     return nodes, edges
 
 
+def checked_dataclass(cls: Any = None, /, **options: Any) -> Any:
+    """dataclasses.dataclass, refusing a class whose fields would reach Python's internals (checked before it is changed)."""
+
+    def wrap(target: Any) -> Any:
+        reason = check_dataclass(target)
+        if reason is not None:
+            raise hooks.Refused(reason)
+        return dataclasses.dataclass(target, **options)
+
+    return wrap if cls is None else wrap(cls)
+
+
 def import_module(
     name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
 ) -> Any:
@@ -157,6 +171,7 @@ BUILTIN_NAMES = _builtin_names()
 PROXIES: dict[str, Module] = {
     name: _module_view(name) for name in MODULES if not name.startswith(("micrograd", "graphviz"))
 }
+PROXIES["dataclasses"].dataclass = checked_dataclass
 VALUE = run_library("value.py", ENGINE, "micrograd.engine")["Value"]
 BUILTIN_NAMES["Value"] = VALUE
 BUILTIN_NAMES["__bp_leaf__"] = lambda number, name: VALUE(number, label=name)  # the shorthand's `a = 2.0`
