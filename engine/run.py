@@ -6,6 +6,7 @@ does (engine/program/execute.py), and its message becomes the Run (engine/record
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 
 from engine.errors import ProgramError
@@ -16,6 +17,10 @@ from engine.program.source import blank_notebook_lines, syntax_tree
 from engine.record import Run, build_run
 
 TARGET = "engine.program.execute:execute"
+# Replaying a run builds tens of thousands of small objects; at Python's default of 700 allocations the
+# collector would walk every kept run many times per request.
+GC_THRESHOLDS = (50_000, 20, 20)  # allocations before a young collection, young before middle, middle before old
+gc.set_threshold(*GC_THRESHOLDS)
 STACK_BYTES = 256 * 2**20  # the run's main thread may grow its stack this far: deep recursion is a RecursionError
 JAIL_ENV = {"PYTHONHASHSEED": "0"}  # the same set order of strings in every run, on every worker
 
@@ -46,7 +51,11 @@ def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping
         check_source(source, limits)
     except ProgramError as error:
         raise error.with_source(source) from None
-    request = {"source": source, "limits": limits.__dict__, "overrides": {str(k): v for k, v in (overrides or {}).items()}}
+    request = {
+        "source": source,
+        "limits": limits.__dict__,
+        "overrides": {str(k): v for k, v in (overrides or {}).items()},
+    }
     bounds = JailLimits(
         wall_seconds=limits.max_seconds,
         cpu_seconds=limits.max_cpu_seconds,

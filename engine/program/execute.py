@@ -8,6 +8,8 @@ everything recorded before the error.
 from __future__ import annotations
 
 import ast
+import gc
+import itertools
 import random
 import sys
 import traceback
@@ -26,6 +28,10 @@ from engine.program.source import blank_notebook_lines, cell_starts, is_shorthan
 MAX_RESULT_CHARS = 100_000  # characters of an Out[] text kept
 MAX_PATH_OBJECTS = 100_000  # objects searched for the paths of parameters
 MAX_CHAIN = 4  # calls named in an error's message
+# A run makes many objects in reference cycles (a value and its _backward closure) and a long list of
+# events. At Python's default of 700 allocations the collector runs thousands of times a run and walks
+# every value and event each time it reaches the oldest generation.
+GC_THRESHOLDS = (50_000, 20, 20)  # allocations before a young collection, young before middle, middle before old
 
 
 class Console:
@@ -44,7 +50,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     limits = Limits(**request["limits"])
     source: str = request["source"]
     overrides = {int(key): float(value) for key, value in request.get("overrides", {}).items()}
-    recorder = hooks.Run.recorder = Recorder(vars_of(limits), overrides, source.split("\n"))
+    recorder = hooks.start(Recorder(vars_of(limits), overrides, source.split("\n")))
     error: dict[str, Any] | None = None
     classes: dict[str, int] = {}
     namespace: dict[str, Any] = {"__builtins__": modules.BUILTIN_NAMES, "__name__": "__main__"}
@@ -58,8 +64,9 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         code = compile(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM, "exec")
         recorder.notes.extend((note.line, note.message) for note in more)
         random.seed(0)
+        gc.set_threshold(*GC_THRESHOLDS)
         sys.setrecursionlimit(limits.max_recursion)
-        sys.stdout = sys.stderr = Console()  # type: ignore[assignment]
+        sys.stdout = sys.stderr = Console()
         exec(code, namespace)
         recorder.flush()
         finish(recorder)
@@ -68,7 +75,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     except BaseException as raised:  # the program's own exception, or a limit: reported at its line
         recorder.flush()
         error = describe(raised, limits)
-    return message(recorder, error, namespace, classes, cell_starts(source), len(source.split("\n")))
+    return message(recorder, error, namespace, classes, cell_starts(source), len(source.rstrip("\n").split("\n")))
 
 
 def vars_of(limits: Limits) -> dict[str, Any]:
@@ -131,8 +138,7 @@ def locate(raised: BaseException) -> tuple[int | None, int | None, list[str]]:
     line = start[0] or line
     column = (start[2] or 0) + 1
     chain = [
-        f"in {inner[0].f_code.co_qualname}, called from line {outer[1]}"
-        for outer, inner in zip(program, program[1:], strict=False)
+        f"in {inner[0].f_code.co_qualname}, called from line {outer[1]}" for outer, inner in itertools.pairwise(program)
     ][::-1]
     if len(chain) > MAX_CHAIN:  # a runaway recursion: the innermost calls and the first
         chain = [*chain[: MAX_CHAIN - 1], f"... {len(chain) - MAX_CHAIN} calls more", chain[-1]]

@@ -24,6 +24,17 @@ class Run:
     recorder: Recorder
 
 
+_index: dict[int, int] = {}  # the run's registered values by id(), read by the hooks that run most often
+
+
+def start(recorder: Recorder) -> Recorder:
+    """Make `recorder` the one the hooks report to."""
+    global _index
+    Run.recorder = recorder
+    _index = recorder.index
+    return recorder
+
+
 class Watch:
     """`x.grad` as a write target: the write happens, then the recorder hears of it."""
 
@@ -52,7 +63,7 @@ def step(obj: Any, line: int) -> Any:
         return obj._backward()
     if not recorder.open_passes:
         recorder.manual = True
-    recorder.event(("s", k, line or recorder.running_line()))
+    recorder.event(("s", k, line or (0 if recorder.open_passes else recorder.running_line())))
     recorder.open_steps += 1
     try:
         return obj._backward()
@@ -81,24 +92,21 @@ def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
 
 def ret(value: Any) -> Any:
     """`return v`: a call that returns a value has that value as its group's output."""
-    recorder = Run.recorder
-    k = recorder.index.get(id(value))
-    if k is not None:
+    if id(value) in _index:
+        recorder = Run.recorder
         frame = sys._getframe(1)
         known = recorder.frames.get(id(frame))
         if known is not None and known[0] is frame:
-            recorder.groups[known[1]][4] = k
+            recorder.groups[known[1]][4] = _index[id(value)]
     return value
 
 
-def bind(line: int, *pairs: Any) -> None:
-    """A module-scope assignment: each value bound is named by its name."""
-    recorder = Run.recorder
-    for name, value in zip(pairs[::2], pairs[1::2], strict=True):
-        k = recorder.index.get(id(value))
-        if k is not None:
-            recorder.event(("b", name, k, line))
-            recorder.last_bound = value
+def bind(value: Any, name: str, line: int) -> None:
+    """A module-scope assignment of a name: a value bound is named by it."""
+    if id(value) in _index:
+        recorder = Run.recorder
+        recorder.event(("b", name, _index[id(value)], line))
+        recorder.last_bound = value
 
 
 def out(cell: int, value: Any) -> Any:

@@ -7,7 +7,7 @@ Nothing here changes what a program computes. Each rewrite keeps Python's order 
 - `x._backward()` becomes `__bp_step__(x, line)`, `x.backward(...)` becomes `__bp_pass__(x, line, ...)`;
 - `x.format` and `x.format_map` become `__bp_format__(x, 'format')`, checked at run time;
 - `return v` in a function becomes `return __bp_ret__(v)`, so a call's group knows its output;
-- after each module-scope assignment, `__bp_bind__(line, 'a', a)` names the values bound;
+- after each module-scope assignment, `__bp_bind__(a, 'a', line)` names the value bound;
 - the last expression statement of each `# %%` cell becomes `__bp_out__(cell, value)` (its Out[n]);
 - in the shorthand, `a = 2.0` at module scope becomes `a = __bp_leaf__(2.0, 'a')`;
 - a module-scope `def draw_dot` or `def trace` is dropped for the explorer's own, with a note.
@@ -32,7 +32,7 @@ def hook(name: str, node: ast.AST, *args: ast.expr, keywords: list[ast.keyword] 
     return ast.fix_missing_locations(ast.copy_location(call, node))
 
 
-def constant(value: object, node: ast.AST) -> ast.Constant:
+def constant(value: str | int | None, node: ast.AST) -> ast.Constant:
     """A constant placed where `node` is."""
     return ast.copy_location(ast.Constant(value), node)
 
@@ -121,12 +121,10 @@ def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note])
             if len(names) == len(statement.targets) == 1:
                 statement.value = hook("leaf", statement.value, statement.value, constant(names[0], statement))
         result.append(statement)
-        bound = _bound_names(statement)
-        if bound:
-            pairs: list[ast.expr] = [constant(statement.lineno, statement)]
-            for name in bound:
-                pairs += [constant(name, statement), ast.copy_location(ast.Name(name, ast.Load()), statement)]
-            result.append(ast.copy_location(ast.Expr(hook("bind", statement, *pairs)), statement))
+        for name in _bound_names(statement):
+            value = ast.copy_location(ast.Name(name, ast.Load()), statement)
+            call = hook("bind", statement, value, constant(name, statement), constant(statement.lineno, statement))
+            result.append(ast.copy_location(ast.Expr(call), statement))
     return result
 
 

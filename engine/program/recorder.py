@@ -124,9 +124,12 @@ class Recorder:
             return
         if number - number != 0:  # infinite or NaN
             self.check_finite(number, name)
-        if field == 1 and not self.open_passes and not self.open_steps and number != 0:
+        outside = not self.open_passes and not self.open_steps
+        if field == 1 and outside and number != 0:
             self.manual = True
-        self.events.append(("w", k, field, number, line or self.running_line()))
+        if not line and outside:  # a write in micrograd's own code (zero_grad): the program's line that led there
+            line = self.running_line()
+        self.events.append(("w", k, field, number, line))
         if len(self.events) > self.max_events:
             raise Limit(f"the program changed values more than {self.max_events:,} times")
 

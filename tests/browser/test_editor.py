@@ -102,7 +102,7 @@ def test_an_error_is_underlined_at_its_line_and_column_with_the_message_on_hover
     page.click(tid("run"))
     wait_idle(page)
     message = text(page, tid("error"))
-    assert message.startswith("name error (line 3, column 9): name 'zz' is not defined")
+    assert message.startswith("name error (line 3, column 9): NameError: name 'zz' is not defined")
     place = page.evaluate(
         """() => {
             const mark = document.querySelector('.cm-lintRange-error');

@@ -119,7 +119,7 @@ def test_a_second_deposit_shows_the_accumulation(page: Page) -> None:
 def test_an_error_names_its_place_marks_the_editor_and_keeps_the_last_graph(page: Page) -> None:
     open_page(page)
     run_program(page, "a = 2.0\nb = q * a")
-    assert text(page, tid("error")).startswith("name error (line 2, column 5): name 'q' is not defined")
+    assert text(page, tid("error")).startswith("name error (line 2, column 5): NameError: name 'q' is not defined")
     assert page.get_attribute(tid("source"), "aria-invalid") == "true"
     assert page.locator(".cm-lintRange-error").all_text_contents() == ["q"]
     assert page.locator(f"{tid('graph')} svg").count() == 1
