@@ -2,11 +2,11 @@
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
-# Graphviz draws the pictures; DejaVu gives it and the browser the same fonts. The versions are the
-# base's own, so they are not pinned here.
+# Graphviz draws the pictures; DejaVu gives it and the browser the same fonts; libseccomp is the jail's
+# system-call filter. The versions are the base's own, so they are not pinned here.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core libseccomp2 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

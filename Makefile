@@ -1,5 +1,5 @@
 # Backprop Explorer: `make run` sets up and serves the app; `make test` sets up and runs every test.
-# Works on a fresh Debian machine: Graphviz and Chromium come from apt when missing.
+# Works on a fresh Debian machine: Graphviz, libseccomp and Chromium come from apt when missing.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,10 +10,14 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
 
-.PHONY: setup setup-test run test test-docker lint bench graphviz chromium image-tools clean
+.PHONY: setup setup-test run test test-docker lint bench graphviz seccomp chromium image-tools clean
 
 graphviz:
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) graphviz fonts-dejavu-core; }
+
+# The jail's system-call filter (pyseccomp loads Debian's libseccomp).
+seccomp:
+	@/sbin/ldconfig -p | grep -q 'libseccomp\.so\.2 ' || { $(SUDO) apt-get update -q && $(APT_INSTALL) libseccomp2; }
 
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium fonts-dejavu-core; }
@@ -33,9 +37,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]' torch==2.13.0
 	touch $@
 
-setup: graphviz $(VENV)/.installed
+setup: graphviz seccomp $(VENV)/.installed
 
-setup-test: graphviz chromium $(VENV)/.installed-test
+setup-test: graphviz seccomp chromium $(VENV)/.installed-test
 
 run: setup
 	BACKPROP_HOST=$(HOST) BACKPROP_PORT=$(PORT) BACKPROP_WORKERS=$(WORKERS) $(BIN)/python -m app
