@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import ProgramError
+from engine.program.events import VALUE_INTS, unpack
 from engine.program.source import Note
 
 
@@ -154,19 +155,27 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
         Group(f"g{i}", name, label, f"g{parent}" if parent >= 0 else None, line, output if output >= 0 else None)
         for i, (name, label, parent, line, output) in enumerate(message["groups"])
     ]
-    nodes = [
-        Node(k, tuple(children), op[:label_chars], label[:label_chars], line, column, f"g{group}" if group >= 0 else None, data)
-        for k, ((data, _grad, children, line, column, group, _at), op, label) in enumerate(
-            zip(message["values"], message["ops"], message["labels"], strict=True)
-        )
-    ]
     prints = [Print(line, text) for line, text in message["prints"]]
     cells = [Cell(i, line, end, out) for i, (line, end, out) in enumerate(message["cells"])]
     notes = [Note(line, text) for line, text in message["notes"]]
     error = message["error"]
     if error is not None:
         raise ProgramError(error["kind"], error["message"], error["line"], error["column"], partial=(prints, cells))
-    replay = Replay(nodes, message["values"])
+    values = message["values"]
+    numbers, ints, operands = (
+        unpack(values[key], code) for key, code in (("numbers", "d"), ("ints", "i"), ("operands", "i"))
+    )
+    nodes: list[Node] = []
+    made_at: list[int] = []
+    start = 0
+    for k, (op, label) in enumerate(zip(message["ops"], message["labels"], strict=True)):
+        line, column, group, at, count = ints[k * VALUE_INTS : (k + 1) * VALUE_INTS]
+        children = tuple(operands[start : start + count])
+        start += count
+        group_id = f"g{group}" if group >= 0 else None
+        nodes.append(Node(k, children, op[:label_chars], label[:label_chars], line, column, group_id, numbers[2 * k]))
+        made_at.append(at)
+    replay = Replay(nodes, list(numbers[0::2]), list(numbers[1::2]), made_at)
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
     return Run(

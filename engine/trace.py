@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.program.events import BIND, END_PASS, END_STEP, INTS, PASS, STEP, VIEW, WRITE, unpack
 from engine.record import Mutation, Node, Pass, Step, View
 
 FIELD_NAMES = ("data", "grad")
@@ -19,12 +20,15 @@ FIELD_NAMES = ("data", "grad")
 class Replay:
     """The state of every value while the events are replayed, and what they add up to."""
 
-    def __init__(self, nodes: list[Node], made: list[list[Any]]) -> None:
+    def __init__(self, nodes: list[Node], data: list[float], grad: list[float], made_at: list[int]) -> None:
         self.nodes = nodes
-        self.made = made
-        self.data: list[float] = []
-        self.grad: list[float] = []
-        self.consumers: list[list[int]] = []
+        self.data = data  # each value's data and grad as the replay goes (a value is only named once made)
+        self.grad = grad
+        self.made_at = made_at  # events before each value was made
+        self.consumers: list[list[int]] = [[] for _ in nodes]
+        for node in nodes:
+            for child in node.children:
+                self.consumers[child].append(node.index)
         self.passes: list[Pass] = []
         self.views: list[View] = []
         self.bindings: dict[str, list[int]] = {}
@@ -35,45 +39,48 @@ class Replay:
         self.steps: list[Step] = []  # _backward calls in progress, innermost last
         self.manual: dict[int, Pass] = {}  # the open manual pass of each graph, by output
         self.last_members: set[int] = set()
-        self.at = 0  # the event being replayed
         self.last_real: Pass | None = None  # the last backward() call's pass
+        self.at = 0  # the event being replayed
 
-    def run(self, events: list[list[Any]]) -> None:
+    def run(self, events: dict[str, Any]) -> None:
         """Replay every event, then place each view on its pass's timeline."""
-        for at, event in enumerate(events):
+        kinds = unpack(events["kinds"], "b")
+        ints = unpack(events["ints"], "i")
+        floats = unpack(events["floats"], "d")
+        names: list[str] = events["names"]
+        grad = self.grad
+        steps = self.steps
+        i = f = 0
+        for at, kind in enumerate(kinds):
+            if kind == WRITE:
+                k, field, line = ints[i], ints[i + 1], ints[i + 2]
+                i += 3
+                after = floats[f]
+                f += 1
+                if field and steps:  # a deposit: the common case, kept short
+                    steps[-1].deposits.append((k, grad[k], after))
+                    grad[k] = after
+                else:
+                    self.at = at
+                    self.write(k, field, after, line)
+                continue
             self.at = at
-            self.make_until(at)
-            kind = event[0]
-            if kind == "w":
-                self.write(event[1], event[2], event[3], event[4])
-            elif kind == "s":
-                self.begin_step(event[1], event[2])
-            elif kind == "e":
+            if kind == STEP:
+                self.begin_step(ints[i], ints[i + 1])
+            elif kind == END_STEP:
                 self.end_step()
-            elif kind == "p":
-                self.begin_pass(event[1], event[2])
-            elif kind == "q":
+            elif kind == PASS:
+                self.begin_pass(ints[i], ints[i + 1] if ints[i + 1] >= 0 else None)
+            elif kind == END_PASS:
                 self.end_pass()
-            elif kind == "v":
-                self.view(event[1], event[2], at)
-            elif kind == "b":
-                self.bind(event[1], event[2])
-        self.make_until(len(events) + 1)
+            elif kind == VIEW:
+                self.view(ints[i], ints[i + 1], at)
+            elif kind == BIND:
+                self.bind(names[ints[i + 2]], ints[i])
+            i += INTS[kind]
         self.sort_pending(set())
         for view in self.views:
             self.place(view)
-
-    def make_until(self, at: int) -> None:
-        """Bring in the values made before event `at`."""
-        made = self.made
-        while len(self.data) < len(made) and made[len(self.data)][6] <= at:
-            k = len(self.data)
-            data, grad, children = made[k][0], made[k][1], made[k][2]
-            self.data.append(data)
-            self.grad.append(grad)
-            self.consumers.append([])
-            for child in children:
-                self.consumers[child].append(k)
 
     # -- writes and steps
 
@@ -86,8 +93,6 @@ class Replay:
         if chosen is not None:
             chosen.steps.append(Step(k, line, before, set=after, event=self.at))
             self.snapshot_grads(chosen)
-        elif field and self.steps:
-            self.steps[-1].deposits.append((k, before, after))
         elif field and self.current is not None:
             if k == self.current.output and not self.seeded:
                 self.seeded = True
@@ -166,14 +171,14 @@ class Replay:
         best, seen, stack = k, {k}, [k]
         while stack:
             node = stack.pop()
-            users = self.consumers[node]
+            users = [user for user in self.consumers[node] if self.made_at[user] <= self.at]
             if not users and node > best:
                 best = node
             for user in users:
                 if user not in seen:
                     seen.add(user)
                     stack.append(user)
-        return best if not self.consumers[best] else k
+        return best
 
     def snapshot_grads(self, chosen: Pass) -> None:
         chosen.grad = [self.grad[i] for i in chosen.order]
@@ -194,16 +199,14 @@ class Replay:
         nodes = self.nodes
         order: list[int] = []
         visited = {root}
-        stack = [(root, 0)]
+        stack = [(root, iter(nodes[root].children))]
         while stack:
-            node, next_child = stack[-1]
-            children = nodes[node].children
-            if next_child < len(children):
-                stack[-1] = (node, next_child + 1)
-                child = children[next_child]
+            node, children = stack[-1]
+            for child in children:
                 if child not in visited:
                     visited.add(child)
-                    stack.append((child, 0))
+                    stack.append((child, iter(nodes[child].children)))
+                    break
             else:
                 stack.pop()
                 order.append(node)

@@ -21,6 +21,7 @@ from engine.jail import Deadline
 from engine.limits import Limits
 from engine.program import hooks, modules
 from engine.program.check import check_program
+from engine.program.events import pack
 from engine.program.instrument import instrument
 from engine.program.recorder import PROGRAM, Limit, NonFinite, Recorder
 from engine.program.source import blank_notebook_lines, cell_starts, is_shorthand, syntax_tree
@@ -161,10 +162,19 @@ def message(
     ends = [start - 1 for start in cells[1:]] + [lines]
     last_out = recorder.last_out if error is None else None
     return {
-        "values": recorder.made,
+        "values": {
+            "numbers": pack(recorder.value_numbers),
+            "ints": pack(recorder.value_ints),
+            "operands": pack(recorder.operands),
+        },
         "ops": ops,
         "labels": labels,
-        "events": recorder.events,
+        "events": {
+            "kinds": pack(recorder.kinds),
+            "ints": pack(recorder.ints),
+            "floats": pack(recorder.floats),
+            "names": list(recorder.names),
+        },
         "groups": recorder.groups,
         "prints": recorder.prints,
         "notes": recorder.notes,
@@ -205,7 +215,7 @@ def leaf_paths(namespace: dict[str, Any], recorder: Recorder) -> dict[str, str]:
         value, path = queue.popleft()
         k = index.get(id(value))
         if k is not None:
-            if not recorder.made[k][2]:
+            if recorder.leaf[k]:
                 paths.setdefault(str(k), path)
             continue
         if isinstance(value, dict):

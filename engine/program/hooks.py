@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from engine.program.check import check_attribute_name, check_format_string
+from engine.program.events import BIND, END_PASS, END_STEP, PASS, STEP
 from engine.program.recorder import Limit, Recorder
 
 WATCHED = frozenset({"data", "grad", "_prev"})
@@ -25,13 +26,14 @@ class Run:
 
 
 _index: dict[int, int] = {}  # the run's registered values by id(), read by the hooks that run most often
+_pending: set[int] = set()  # objects whose _prev came before their data or grad
 
 
 def start(recorder: Recorder) -> Recorder:
     """Make `recorder` the one the hooks report to."""
-    global _index
+    global _index, _pending
     Run.recorder = recorder
-    _index = recorder.index
+    _index, _pending = recorder.index, recorder.pending
     return recorder
 
 
@@ -55,6 +57,19 @@ class Watch:
         delattr(self.obj, name)
 
 
+def set_attribute(value: Any, obj: Any, name: str, line: int) -> None:
+    """`x.grad = v`: the write, then the recorder hears of it (not of an object that is not a value yet)."""
+    setattr(obj, name, value)
+    if id(obj) in _index or name == "_prev" or id(obj) in _pending:
+        Run.recorder.wrote(obj, name, value, line)
+
+
+def wrote(obj: Any, name: str, line: int) -> None:
+    """After `x.grad += v`: the recorder hears of the new number."""
+    if id(obj) in _index or name == "_prev" or id(obj) in _pending:
+        Run.recorder.wrote(obj, name, getattr(obj, name), line)
+
+
 def step(obj: Any, line: int) -> Any:
     """`x._backward()`: one backward step of a value, its grad writes its deposits."""
     recorder = Run.recorder
@@ -63,13 +78,13 @@ def step(obj: Any, line: int) -> Any:
         return obj._backward()
     if not recorder.open_passes:
         recorder.manual = True
-    recorder.event(("s", k, line or (0 if recorder.open_passes else recorder.running_line())))
+    recorder.event(STEP, k, line or (0 if recorder.open_passes else recorder.running_line()))
     recorder.open_steps += 1
     try:
         return obj._backward()
     finally:
         recorder.open_steps -= 1
-        recorder.events.append(("e",))
+        recorder.event(END_STEP)
 
 
 def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
@@ -81,13 +96,13 @@ def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
     recorder.passes += 1
     if recorder.passes > recorder.max_passes:
         raise Limit(f"the program called backward() more than {recorder.max_passes:,} times")
-    recorder.event(("p", k, line if line != 0 else recorder.running_line()))
+    recorder.event(PASS, k, -1 if line is None else line or recorder.running_line())
     recorder.open_passes += 1
     try:
         return obj.backward(*args, **kwargs)
     finally:
         recorder.open_passes -= 1
-        recorder.events.append(("q",))
+        recorder.event(END_PASS)
 
 
 def ret(value: Any) -> Any:
@@ -105,7 +120,7 @@ def bind(value: Any, name: str, line: int) -> None:
     """A module-scope assignment of a name: a value bound is named by it."""
     if id(value) in _index:
         recorder = Run.recorder
-        recorder.event(("b", name, _index[id(value)], line))
+        recorder.event(BIND, _index[id(value)], line, recorder.name(name))
         recorder.last_bound = value
 
 

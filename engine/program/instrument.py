@@ -1,9 +1,11 @@
 """The instrumenting rewrite: a checked syntax tree becomes one whose hooks tell the recorder what happens.
 
 Nothing here changes what a program computes. Each rewrite keeps Python's order of evaluation:
-- a write or delete of `x.data`, `x.grad` or `x._prev` becomes `__bp_watch__(x, line)['grad']`, a
-  subscript whose proxy does the same write and records it (augmented assignment included, so
-  `x.grad += y` still reads x.grad before it evaluates y);
+- `x.grad = v` becomes `__bp_set__(v, x, 'grad', line)` (v first, as Python evaluates it);
+  `x.grad += v` on a name x stays as it is, followed by `__bp_wrote__(x, 'grad', line)`; any other
+  write or delete of `x.data`, `x.grad` or `x._prev` becomes `__bp_watch__(x, line)['grad']`, a
+  subscript whose proxy does the same write and records it (so `p.w[0].grad += y` still reads the
+  grad before it evaluates y);
 - `x._backward()` becomes `__bp_step__(x, line)`, `x.backward(...)` becomes `__bp_pass__(x, line, ...)`;
 - `x.format` and `x.format_map` become `__bp_format__(x, 'format')`, checked at run time;
 - `return v` in a function becomes `return __bp_ret__(v)`, so a call's group knows its output;
@@ -54,6 +56,32 @@ class Instrument(ast.NodeTransformer):
             return ast.copy_location(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
         if isinstance(node.ctx, ast.Load) and node.attr in FORMAT_METHODS:
             return hook("format", node, node.value, constant(node.attr, node))
+        return node
+
+    def visit_Assign(self, node: ast.Assign) -> ast.stmt:
+        target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, ast.Attribute) and target.attr in WATCHED:
+            # `x.grad = v` evaluates v, then x: so do the hook's arguments
+            value, obj = self.visit(node.value), self.visit(target.value)
+            call = hook("set", node, value, obj, constant(target.attr, node), self.line(target))
+            return ast.copy_location(ast.Expr(call), node)
+        self.generic_visit(node)
+        return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt | list[ast.stmt]:
+        target = node.target
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr in WATCHED
+            and isinstance(target.value, ast.Name)
+            and not any(isinstance(inner, ast.NamedExpr) for inner in ast.walk(node.value))
+        ):
+            # `x.grad += v` runs as written (x is a name, so reading it again reads the same object)
+            node.value = self.visit(node.value)
+            obj = ast.copy_location(ast.Name(target.value.id, ast.Load()), node)
+            call = hook("wrote", node, obj, constant(target.attr, node), self.line(target))
+            return [node, ast.copy_location(ast.Expr(call), node)]
+        self.generic_visit(node)
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.expr:

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.program import hooks
 from engine.program.check import check_dataclass
+from engine.program.events import VIEW
 from engine.program.instrument import instrument
 from engine.program.policy import BUILTINS, LATER_MODULES, MODULES
 from engine.program.recorder import LIBRARY
@@ -24,6 +25,8 @@ from engine.program.recorder import LIBRARY
 ENGINE = "<micrograd.engine>"  # the built-in Value's file name: its frames are the engine's, never the program's
 HOOKS = {
     "__bp_watch__": hooks.Watch,
+    "__bp_set__": hooks.set_attribute,
+    "__bp_wrote__": hooks.wrote,
     "__bp_step__": hooks.step,
     "__bp_pass__": hooks.backward,
     "__bp_ret__": hooks.ret,
@@ -83,7 +86,7 @@ def draw_dot(root: Any, format: str = "svg", rankdir: str = "LR") -> Digraph:
     k = recorder.register(root)
     if k is None:
         raise TypeError("draw_dot() draws a value: an object with data, grad and _prev")
-    recorder.event(("v", k, recorder.running_line()))
+    recorder.event(VIEW, k, recorder.running_line())
     recorder.draw_target = root
     return Digraph(format=format, graph_attr={"rankdir": rankdir})
 
@@ -104,7 +107,7 @@ def trace(root: Any) -> tuple[set[Any], set[tuple[Any, Any]]]:
 
 
 def checked_dataclass(cls: Any = None, /, **options: Any) -> Any:
-    """dataclasses.dataclass, refusing a class whose fields would reach Python's internals (checked before it is changed)."""
+    """dataclasses.dataclass, refusing a class whose fields would reach Python's internals (checked before)."""
 
     def wrap(target: Any) -> Any:
         reason = check_dataclass(target)
@@ -115,9 +118,7 @@ def checked_dataclass(cls: Any = None, /, **options: Any) -> Any:
     return wrap if cls is None else wrap(cls)
 
 
-def import_module(
-    name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
-) -> Any:
+def import_module(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
     """Python's __import__ for a program: the allowed modules' views, placeholders for later ones."""
     if level:
         raise ImportError("relative imports are not available in the explorer")

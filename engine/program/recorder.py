@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import math
 import sys
+from array import array
 from types import CodeType, FrameType
 from typing import Any
+
+from engine.program.events import WRITE
 
 PROGRAM = "<program>"  # the file name the student's code is compiled under
 LIBRARY = "<micrograd.nn>"  # micrograd's nn, run like the student's code: its calls make groups
 GROUP_FILES = frozenset({PROGRAM, LIBRARY})
 FIELDS = {"data": 0, "grad": 1}
+PLACE, CALL = 1, 2  # a frame of the program's text; a call of the program's own function or method
 
 
 class Limit(BaseException):
@@ -52,14 +56,24 @@ class Recorder:
         self.lines = source_lines
         self.objects: list[Any] = []  # registered values, kept alive so that their ids stay theirs
         self.index: dict[int, int] = {}  # id(object) -> its number
-        self.made: list[list[Any]] = []  # per value: data, grad, children, line, column, group, events before it
-        self.events: list[tuple[Any, ...]] = []
+        self.pending: set[int] = set()  # objects whose _prev was written before their data or grad
+        # Per value, in columns (engine/program/events.py): data and grad when made; line, column, group,
+        # events before it and how many operands; the operands.
+        self.value_numbers = array("d")
+        self.value_ints = array("i")
+        self.operands = array("i")
+        self.leaf = bytearray()  # 1 where a value has no operands
+        self.kinds = array("b")  # one per event
+        self.ints = array("i")
+        self.floats = array("d")
+        self.names: dict[str, int] = {}  # names bound at module scope, numbered in the order first bound
         self.groups: list[list[Any]] = []  # per call: name, label, parent, line, output
         self.frames: dict[int, tuple[FrameType, int]] = {}  # id(frame) -> (frame, its group)
         self.receivers: dict[int, tuple[Any, int]] = {}  # id(object) -> (object, its number in its class)
         self.numbers: dict[str, int] = {}  # objects numbered so far per class name
-        self.engine_code: dict[tuple[CodeType, type], bool] = {}
+        self.code_kinds: dict[type, dict[CodeType, int]] = {}  # per value class: what each code's frames are
         self.positions: dict[CodeType, list[Any]] = {}
+        self.places: dict[tuple[CodeType, int], tuple[int, int]] = {}
         self.prints: list[tuple[int, str]] = []
         self.pending_print = ""
         self.printed = 0
@@ -79,43 +93,52 @@ class Recorder:
 
     def register(self, obj: Any) -> int | None:
         """The number of a value, registering it (and any operand not yet seen) if it now is one."""
-        known = self.index.get(id(obj))
+        index = self.index
+        known = index.get(id(obj))
         if known is not None:
             return known
         try:
-            data, grad, prev = as_number(obj.data), as_number(obj.grad), obj._prev
+            data, grad, prev = obj.data, obj.grad, obj._prev
             operands = list(prev)
         except Exception:
+            self.pending.add(id(obj))  # perhaps a value once its data, grad or _prev is written
             return None
+        data = data if type(data) is float else as_number(data)
+        grad = grad if type(grad) is float else as_number(grad)
         if data is None or grad is None:
             return None
         children = []
-        index = self.index
         for child in operands:
             number = index.get(id(child))
             if number is None:
                 number = self.register(child)
             if number is not None:
                 children.append(number)
-        if isinstance(prev, set | frozenset):
+        if type(prev) in (set, frozenset):
             children.sort()  # a set's order is its objects' addresses: the order made is deterministic
         k = len(self.objects)
         if k >= self.max_values:
             raise Limit(f"the program made more than {self.max_values:,} values")
         if not children and k in self.overrides:
             obj.data = data = self.overrides[k]
-        self.check_finite(data, "data")
+        if data - data != 0:
+            self.check_finite(data, "data")
         self.objects.append(obj)
-        self.index[id(obj)] = k
+        index[id(obj)] = k
+        self.pending.discard(id(obj))
         line, column, group = self.origin(type(obj))
-        self.made.append([data, grad, children, line, column, group, len(self.events)])
+        self.value_numbers.append(data)
+        self.value_numbers.append(grad)
+        self.value_ints.extend((line, column, group, len(self.kinds), len(children)))
+        self.operands.extend(children)
+        self.leaf.append(not children)
         return k
 
     def wrote(self, obj: Any, name: str, value: Any, line: int) -> None:
         """A write of data, grad or _prev: an event for a value, perhaps the one that makes it one."""
         k = self.index.get(id(obj))
         if k is None:
-            if name == "_prev" or hasattr(obj, "_prev"):
+            if name == "_prev" or id(obj) in self.pending:
                 self.register(obj)
             return
         field = FIELDS.get(name)
@@ -129,15 +152,28 @@ class Recorder:
             self.manual = True
         if not line and outside:  # a write in micrograd's own code (zero_grad): the program's line that led there
             line = self.running_line()
-        self.events.append(("w", k, field, number, line))
-        if len(self.events) > self.max_events:
+        self.kinds.append(WRITE)
+        ints = self.ints
+        ints.append(k)
+        ints.append(field)
+        ints.append(line)
+        self.floats.append(number)
+        if len(self.kinds) > self.max_events:
             raise Limit(f"the program changed values more than {self.max_events:,} times")
 
-    def event(self, event: tuple[Any, ...]) -> None:
-        """Record one event, within the limit."""
-        self.events.append(event)
-        if len(self.events) > self.max_events:
+    def event(self, kind: int, *numbers: int) -> None:
+        """Record one event with its integers, within the limit."""
+        self.kinds.append(kind)
+        self.ints.extend(numbers)
+        if len(self.kinds) > self.max_events:
             raise Limit(f"the program changed values more than {self.max_events:,} times")
+
+    def name(self, name: str) -> int:
+        """The number of a name bound at module scope."""
+        number = self.names.get(name)
+        if number is None:
+            number = self.names[name] = len(self.names)
+        return number
 
     @staticmethod
     def check_finite(number: float, name: str) -> None:
@@ -148,16 +184,21 @@ class Recorder:
 
     def origin(self, cls: type) -> tuple[int, int, int]:
         """The line and column of the program that made a value, and the innermost call (group) it was made in."""
+        kinds = self.code_kinds.get(cls)
+        if kinds is None:
+            kinds = self.code_kinds[cls] = {}
         frame: FrameType | None = sys._getframe(2)
         place: tuple[int, int] | None = None
         group_frame: FrameType | None = None
         while frame is not None and (place is None or group_frame is None):
             code = frame.f_code
-            if code.co_filename in GROUP_FILES and not self.is_engine(code, cls):
-                if place is None and code.co_filename == PROGRAM:
-                    place = self.place(frame)
-                if group_frame is None and not code.co_name.startswith("<"):
-                    group_frame = frame
+            kind = kinds.get(code)
+            if kind is None:
+                kind = kinds[code] = self.code_kind(code, cls)
+            if kind & PLACE and place is None:
+                place = self.place(frame)
+            if kind & CALL and group_frame is None:
+                group_frame = frame
             frame = frame.f_back
         line, column = place or (1, 1)
         if group_frame is None:
@@ -166,17 +207,29 @@ class Recorder:
             self.last_frame, self.last_group = group_frame, self.group(group_frame)
         return line, column, self.last_group
 
-    def is_engine(self, code: CodeType, cls: type) -> bool:
-        """Whether code belongs to the value's own class (its operations are the engine, not a call)."""
-        key = (code, cls)
-        found = self.engine_code.get(key)
-        if found is None:
-            prefixes = tuple(f"{base.__qualname__}." for base in cls.__mro__ if base is not object)
-            found = self.engine_code[key] = code.co_qualname.startswith(prefixes)
-        return found
+    @staticmethod
+    def code_kind(code: CodeType, cls: type) -> int:
+        """Whether a frame of this code is where a value of cls is made (PLACE) and a call that groups it (CALL).
+
+        The value's own class is its engine: its methods are neither, so `e = a*b` is made at `a*b`.
+        """
+        if code.co_filename not in GROUP_FILES:
+            return 0
+        prefixes = tuple(f"{base.__qualname__}." for base in cls.__mro__ if base is not object)
+        if code.co_qualname.startswith(prefixes):
+            return 0
+        kind = PLACE if code.co_filename == PROGRAM else 0
+        return kind | (CALL if not code.co_name.startswith("<") else 0)
 
     def place(self, frame: FrameType) -> tuple[int, int]:
         """The 1-based line and column of the instruction a frame is running."""
+        key = (frame.f_code, frame.f_lasti)
+        known = self.places.get(key)
+        if known is None:
+            known = self.places[key] = self.find_place(frame)
+        return known
+
+    def find_place(self, frame: FrameType) -> tuple[int, int]:
         code = frame.f_code
         positions = self.positions.get(code)
         if positions is None:

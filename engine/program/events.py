@@ -1,0 +1,34 @@
+"""The recorder's message in columns: event kinds, their integers and their numbers, as base64 arrays in JSON.
+
+A run of the lecture's training loop records about 30,000 events; as JSON lists they took 27 ms to
+write and 17 ms to read, as packed arrays under 2 ms. Both ends run on one machine, so the arrays
+keep its byte order.
+"""
+
+from __future__ import annotations
+
+import base64
+from array import array
+
+# Event kinds, and the integers each carries in `ints` (a write also carries its new number in `floats`).
+WRITE = 0  # value, field (0 data, 1 grad), line
+STEP = 1  # value, line: a call of the value's _backward begins
+END_STEP = 2  # (none): that call returned
+PASS = 3  # value, line (-1: the explorer's own): a backward() call begins
+END_PASS = 4  # (none): that call returned
+VIEW = 5  # value, line: draw_dot(value)
+BIND = 6  # value, line, name (an index into `names`): a module-scope assignment
+INTS = {WRITE: 3, STEP: 2, END_STEP: 0, PASS: 2, END_PASS: 0, VIEW: 2, BIND: 3}
+VALUE_INTS = 5  # per value: line, column, group (-1: none), events before it, operands
+
+
+def pack(numbers: array) -> str:  # type: ignore[type-arg]
+    """An array as base64 text."""
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
+
+
+def unpack(text: str, typecode: str) -> array:  # type: ignore[type-arg]
+    """The array base64 text holds."""
+    numbers = array(typecode)
+    numbers.frombytes(base64.b64decode(text))
+    return numbers
