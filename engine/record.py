@@ -15,6 +15,11 @@ from engine.errors import ProgramError
 from engine.program.events import VALUE_INTS, unpack
 from engine.program.source import Note
 
+# A run makes many objects in reference cycles (a value and its _backward closure), and its replay tens of
+# thousands of records. At Python's default of 700 allocations the collector runs thousands of times a run
+# and walks every object each time it reaches the oldest generation (both the jailed process and the server).
+GC_THRESHOLDS = (50_000, 20, 20)  # allocations before a young collection, young before middle, middle before old
+
 
 @dataclass(frozen=True)
 class Print:

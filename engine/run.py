@@ -7,22 +7,21 @@ does (engine/program/execute.py), and its message becomes the Run (engine/record
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Mapping
 
 from engine.errors import ProgramError
 from engine.jail import Jail, JailLimits
+from engine.jail.client import default_environment
 from engine.limits import DEFAULT_LIMITS, Limits
 from engine.program.check import check_program
 from engine.program.source import blank_notebook_lines, syntax_tree
-from engine.record import Run, build_run
+from engine.record import GC_THRESHOLDS, Run, build_run
 
 TARGET = "engine.program.execute:execute"
-# Replaying a run builds tens of thousands of small objects; at Python's default of 700 allocations the
-# collector would walk every kept run many times per request.
-GC_THRESHOLDS = (50_000, 20, 20)  # allocations before a young collection, young before middle, middle before old
-gc.set_threshold(*GC_THRESHOLDS)
+gc.set_threshold(*GC_THRESHOLDS)  # a replay makes tens of thousands of objects; kept runs hold many more
 STACK_BYTES = 256 * 2**20  # the run's main thread may grow its stack this far: deep recursion is a RecursionError
-JAIL_ENV = {"PYTHONHASHSEED": "0"}  # the same set order of strings in every run, on every worker
+JAIL_ENV = {**default_environment(), "PYTHONHASHSEED": "0"}  # one set order of strings in every run, on every worker
 
 
 class Programs:
@@ -32,11 +31,15 @@ class Programs:
     filter: bool = True
 
 
+_JAIL_LOCK = threading.Lock()
+
+
 def jail() -> Jail:
     """This process's jail, made on first use."""
-    if Programs.jail is None:
-        Programs.jail = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV)
-    return Programs.jail
+    with _JAIL_LOCK:
+        if Programs.jail is None:
+            Programs.jail = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV)
+        return Programs.jail
 
 
 def check_source(source: str, limits: Limits) -> None:

@@ -25,14 +25,11 @@ from engine.program.events import pack
 from engine.program.instrument import instrument
 from engine.program.recorder import PROGRAM, Limit, NonFinite, Recorder
 from engine.program.source import blank_notebook_lines, cell_starts, is_shorthand, syntax_tree
+from engine.record import GC_THRESHOLDS
 
 MAX_RESULT_CHARS = 100_000  # characters of an Out[] text kept
 MAX_PATH_OBJECTS = 100_000  # objects searched for the paths of parameters
 MAX_CHAIN = 4  # calls named in an error's message
-# A run makes many objects in reference cycles (a value and its _backward closure) and a long list of
-# events. At Python's default of 700 allocations the collector runs thousands of times a run and walks
-# every value and event each time it reaches the oldest generation.
-GC_THRESHOLDS = (50_000, 20, 20)  # allocations before a young collection, young before middle, middle before old
 
 
 class Console:
