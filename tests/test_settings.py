@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import logging
 
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
 from app.settings import Settings
+from engine import run as programs
 from engine.limits import DEFAULT_LIMITS
 
 
@@ -19,3 +24,25 @@ def test_limits_and_server_settings_come_from_the_environment(monkeypatch: pytes
     settings = Settings()
     assert settings.limits().max_nodes == 123
     assert (settings.draw_timeout, settings.workers) == (0.5, 4)
+
+
+def test_running_programs_without_the_system_call_filter_is_refused_off_loopback() -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        create_app(Settings(jail="off", host="0.0.0.0"))
+
+
+def test_running_programs_without_the_filter_on_loopback_logs_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    try:
+        with caplog.at_level(logging.WARNING):
+            create_app(Settings(jail="off", host="127.0.0.1"))
+        assert "without the system-call filter" in caplog.text
+        assert programs.Programs.filter is False
+    finally:
+        create_app(Settings())
+    assert programs.Programs.filter is True
+
+
+def test_the_health_check_says_the_jail_works_here() -> None:
+    with TestClient(create_app(Settings())) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
