@@ -23,9 +23,9 @@ from app.settings import Settings
 from engine import explore, nudge
 from engine import run as programs
 from engine.examples import EXAMPLES, Example
+from engine.exploration import Exploration
 from engine.picture import Collapse, PictureError, collapsed_groups, graphviz_version
 from engine.runs import RunCache
-from engine.steps import Exploration
 
 ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorResponse, "description": "The program is wrong; the error says what and where."},

@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from engine.exploration import Exploration
 from engine.picture import (
     MAX_CLUSTER_DEPTH,
     RECYCLE_BYTES,
@@ -19,7 +20,6 @@ from engine.picture import (
     make_view,
     structure_key,
 )
-from engine.steps import Exploration
 
 
 class Busy(Exception):

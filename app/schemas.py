@@ -6,9 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from engine.exploration import (
+    BackwardRecord,
+    EdgeRecord,
+    GroupRecord,
+    MutationRecord,
+    NodeRecord,
+    PassRecord,
+    SetRecord,
+)
 from engine.program.source import Note
 from engine.record import Cell, Print
-from engine.steps import BackwardRecord, EdgeRecord, GroupRecord, MutationRecord, NodeRecord, PassRecord, SetRecord
 
 
 def _encodable(text: str) -> str:

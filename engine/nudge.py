@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.errors import ProgramError
+from engine.exploration import Exploration
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.steps import Exploration, Runner, explore, leaf_key, record_pass, resolve_leaf, run_with_overrides
+from engine.steps import Runner, explore, leaf_key, record_pass, resolve_leaf, run_with_overrides
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def nudge(
     chosen = run.passes[graph.pass_index]
     grads = dict(zip(chosen.order, chosen.grad, strict=True))
     if names is None:
-        leaves = [run.nodes[k] for k in chosen.order if not run.nodes[k].children and (run.nodes[k].name or k in run.paths)]
+        leaves = [
+            run.nodes[k] for k in chosen.order if not run.nodes[k].children and (run.nodes[k].name or k in run.paths)
+        ]
     else:
         leaves = list({leaf.index: leaf for leaf in (resolve_leaf(run, name) for name in names)}.values())
     nudged: dict[str, float] = {}

@@ -39,7 +39,9 @@ def forward(op: str, operands: Sequence[float]) -> float:
     raise KeyError(op)
 
 
-def numeric_grads(nodes: list[Node], order: list[int], data: list[float], h: float = NUMERIC_STEP) -> list[float | None]:
+def numeric_grads(
+    nodes: list[Node], order: list[int], data: list[float], h: float = NUMERIC_STEP
+) -> list[float | None]:
     """d(output)/d(node) for every node of `order` (topological, output last) by central differences.
 
     Each node's data is nudged by +h and -h and the forward pass rerun over the nodes that

@@ -5,146 +5,26 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import ProgramError
+from engine.exploration import (
+    BackwardRecord,
+    DepositRecord,
+    EdgeRecord,
+    Exploration,
+    GroupRecord,
+    MutationRecord,
+    NodeRecord,
+    PassRecord,
+    SetRecord,
+    ViewRecord,
+)
 from engine.limits import DEFAULT_LIMITS, Limits
 from engine.numeric import numeric_grads
-from engine.run import run_program
 from engine.program.source import Note
-from engine.record import Cell, Mutation, Node, Pass, Print, Run
-
-Number = int | float
-
-
-@dataclass(frozen=True)
-class NodeRecord:
-    """One value node as the API shows it, with its numbers in the chosen pass."""
-
-    id: str
-    name: str | None
-    label: str
-    op: str
-    data: Number
-    grad: Number
-    numeric_grad: float | None
-    line: int
-    column: int
-    grad_before: Number
-    path: str | None
-    group: str | None
-
-
-@dataclass(frozen=True)
-class EdgeRecord:
-    """An operand flowing into a result; `a + a` has two."""
-
-    source: str
-    target: str
-
-
-@dataclass(frozen=True)
-class DepositRecord:
-    """One chain-rule term of a backward step: grad[to] += local * upstream (= amount)."""
-
-    to: str
-    local: Number
-    upstream: Number
-    amount: Number
-
-
-@dataclass(frozen=True)
-class BackwardRecord:
-    """The seed (no deposits), or one `_backward` call with its deposits."""
-
-    node: str
-    deposits: list[DepositRecord]
-
-
-@dataclass(frozen=True)
-class SetRecord:
-    """A grad set by hand in a backward pass: `f.grad = 4.0` in the lecture's manual backpropagation."""
-
-    node: str
-    set: float
-    line: int | None
-    deposits: list[DepositRecord]
-
-
-@dataclass(frozen=True)
-class PassRecord:
-    """One backward() call of the program, for the loss curve."""
-
-    index: int
-    output: str
-    label: str
-    data: Number  # the output's data: the loss
-    line: int | None  # of the backward() call; None for the explorer's own pass
-    values: int
-    stale: bool
-    manual: bool
-
-
-@dataclass(frozen=True)
-class MutationRecord:
-    """A reset before the pass or an update after it."""
-
-    node: str
-    field: str
-    before: Number
-    after: Number
-    line: int
-
-
-@dataclass(frozen=True)
-class GroupRecord:
-    """A call of the program's own function or method that made values of this pass."""
-
-    id: str
-    name: str
-    label: str
-    parent: str | None
-    line: int
-    output: str | None
-
-
-@dataclass(frozen=True)
-class ViewRecord:
-    """A draw_dot(v) call: the pass it shows and how far that pass's timeline had got."""
-
-    index: int
-    line: int
-    output: str
-    pass_index: int  # "pass" in the API
-    position: int
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """Everything the page and the API show of one program at one pass."""
-
-    output: str | None
-    nodes: list[NodeRecord]  # topological order
-    edges: list[EdgeRecord]
-    forward: list[str]
-    backward: list[BackwardRecord | SetRecord]
-    pass_index: int | None  # "pass" in the API
-    passes: list[PassRecord]
-    resets: list[MutationRecord]
-    updates: list[MutationRecord]
-    prints: list[Print]
-    result: str | None
-    notes: list[Note]
-    groups: list[GroupRecord]
-    views: list[ViewRecord]
-    cells: list[Cell]
-    value_class: str
-    checks: list[Any] = field(default_factory=list)  # what the explorer found wrong in the program's own engine
-    plots: list[Any] = field(default_factory=list)  # figures the program made
-
-
-
+from engine.record import Mutation, Node, Pass, Run
+from engine.run import run_program
 
 Runner = Callable[[str, Mapping[str, float], Limits], Run]  # run_with_overrides, or a cache in front of it
 
@@ -232,7 +112,10 @@ def record_pass(
     view = run.views[view_index] if view_index is not None else None
     index = view.pass_index if view is not None else (run.default_pass if pass_index is None else pass_index)
     if index is None or not run.passes:
-        notes = [*run.notes, Note(None, "this program makes no Value, so there is no graph; use Value(2.0) to make one")]
+        notes = [
+            *run.notes,
+            Note(None, "this program makes no Value, so there is no graph; use Value(2.0) to make one"),
+        ]
         return Exploration(None, [], [], [], [], None, records, [], [], notes=notes, groups=[], **run_fields)
     if not 0 <= index < len(run.passes):
         raise ProgramError(
@@ -247,7 +130,8 @@ def record_pass(
         if len(chosen.order) > limits.max_numeric_nodes:
             raise ProgramError(
                 "limit",
-                f"the numeric check is limited to {limits.max_numeric_nodes:,} nodes; this graph has {len(chosen.order):,}",
+                f"the numeric check is limited to {limits.max_numeric_nodes:,} nodes;"
+                f" this graph has {len(chosen.order):,}",
             )
         numeric = numeric_grads(run.nodes, chosen.order, chosen.data)
     nodes = [

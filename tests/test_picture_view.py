@@ -13,18 +13,19 @@ import pytest
 from app.pictures import PictureLimit
 from engine.errors import ProgramError
 from engine.examples import EXAMPLES
+from engine.exploration import Exploration
 from engine.picture import (
     AUTO_COLLAPSE_VALUES,
     MAX_CLUSTER_DEPTH,
     collapsed_groups,
     dot_size,
     dot_source,
+    format_number,
     make_view,
     render_svg,
     structure_key,
 )
-from engine.steps import Exploration, explore
-from engine.picture import format_number
+from engine.steps import explore
 from tests.programs import LECTURE_L
 from tests.test_pictures import make_pictures
 

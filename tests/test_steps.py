@@ -6,7 +6,8 @@ import pytest
 
 from engine.errors import ProgramError
 from engine.examples import EXAMPLES
-from engine.steps import Exploration, explore
+from engine.exploration import Exploration
+from engine.steps import explore
 from tests.oracles import default_output, torch_grads
 from tests.programs import LECTURE_L
 

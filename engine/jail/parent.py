@@ -17,6 +17,7 @@ them and exits.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -56,6 +57,10 @@ def main(argv: list[str]) -> int:
     except Exception as error:  # the target or a preloaded module does not import
         _tell(control, {"error": describe_error(error)})
         return 1
+    # Everything imported so far is every child's too: moved out of the collector's reach, a child's
+    # collections never write to (and so copy) the pages it shares with this process.
+    gc.collect()
+    gc.freeze()
     _tell(control, {"ready": os.getpid()})
     serve(control, prepared)
     return 0

@@ -13,12 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
+from engine.exploration import Exploration
 from engine.picture.errors import DrawTimeout, timeout_message
 from engine.picture.process import DotProcess
 from engine.picture.template import SvgTemplate, fill_template, make_template
 from engine.picture.text import dot_size, dot_source, with_graph_attributes
 from engine.picture.view import View, make_view
-from engine.steps import Exploration
 
 FULL_EFFORT_NODES = 350
 TRY_FULL_EFFORT_NODES = 1_000

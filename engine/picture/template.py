@@ -6,14 +6,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from engine.exploration import Exploration
 from engine.picture.errors import PictureError
-from engine.steps import Exploration
 
 
 def format_number(x: float) -> str:
     """A number as the picture and the page show it: Python's %.4f, negative zero as 0.0000."""
     text = f"{x:.4f}"
     return "0.0000" if text == "-0.0000" else text
+
 
 NODE_GROUP = re.compile(r'<g id="node-([^"]+)" class="node">(.*?)</g>', re.DOTALL)
 # A collapsed group's box shows its output's data and grad; their placeholders name the output's place.

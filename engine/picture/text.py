@@ -14,8 +14,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 
+from engine.exploration import Exploration
 from engine.picture.view import View, make_view
-from engine.steps import Exploration
 
 NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
 # The graph has a name: an unnamed one gets a counter that a long-lived dot increases from graph to graph.

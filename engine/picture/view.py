@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from engine.errors import ProgramError
-from engine.steps import Exploration
+from engine.exploration import Exploration
 
 AUTO_COLLAPSE_VALUES = 150  # values in a pass past which "auto" collapses its innermost calls
 # Clusters nested deeper than this are drawn as part of the one around them: dot's time grows
