@@ -39,7 +39,7 @@ class Cell:
     out: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A value the program made: its operands, operation, label, place and call."""
 
@@ -59,7 +59,7 @@ class Node:
         return f"n{self.index}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mutation:
     """A write of a value's data or grad outside a backward pass: a reset or an update."""
 
@@ -71,7 +71,7 @@ class Mutation:
     event: int = 0  # events before it
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One backward step: a `_backward` call with its grad writes (deposits), or a grad set by hand."""
 
@@ -171,15 +171,15 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
         unpack(values[key], code) for key, code in (("numbers", "d"), ("ints", "i"), ("operands", "i"))
     )
     nodes: list[Node] = []
-    made_at: list[int] = []
+    made_at = list(ints[3::VALUE_INTS])
+    group_ids = [f"g{i}" for i in range(len(groups))]
     start = 0
-    for k, (op, label) in enumerate(zip(message["ops"], message["labels"], strict=True)):
-        line, column, group, at, count = ints[k * VALUE_INTS : (k + 1) * VALUE_INTS]
+    columns = zip(message["ops"], message["labels"], *(ints[i::VALUE_INTS] for i in range(VALUE_INTS)), strict=True)
+    for k, (op, label, line, column, group, _, count) in enumerate(columns):
         children = tuple(operands[start : start + count])
         start += count
-        group_id = f"g{group}" if group >= 0 else None
+        group_id = group_ids[group] if group >= 0 else None
         nodes.append(Node(k, children, op[:label_chars], label[:label_chars], line, column, group_id, numbers[2 * k]))
-        made_at.append(at)
     replay = Replay(nodes, list(numbers[0::2]), list(numbers[1::2]), made_at)
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
