@@ -7,6 +7,7 @@ does (engine/program/execute.py), and its message becomes the Run (engine/record
 from __future__ import annotations
 
 import gc
+import signal
 import threading
 from collections.abc import Mapping
 
@@ -66,8 +67,8 @@ def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping
         stack_bytes=STACK_BYTES,
     )
     result = jail().run(request, bounds)
-    if result.message is None:
-        kind = "limit" if result.timed_out else "type"
+    if result.message is None:  # stopped by the jail: time, memory, a crash, or a forbidden system call
+        kind = "unsupported" if result.signal == signal.SIGSYS else "limit"
         raise ProgramError(kind, result.failure or "the program stopped without an answer")
     if "jail_error" in result.message:
         raise ProgramError("unsupported", f"the explorer could not run this program ({result.message['jail_error']})")

@@ -1,4 +1,4 @@
-"""Programs of the lecture's kind, as a student pastes them: each is CPython with the lecture's Value, in the subset."""
+"""Programs of the lecture's kind, as a student pastes them, with the built-in Value, micrograd's or their own class."""
 
 from __future__ import annotations
 
@@ -125,6 +125,165 @@ ypred
     )
 
 
+# The lecture's class Value as its first cell has it: + and *, tanh, no backward() yet.
+FIRST_VALUE_CELL = """\
+import math
+
+class Value:
+
+  def __init__(self, data, _children=(), _op='', label=''):
+    self.data = data
+    self.grad = 0.0
+    self._backward = lambda: None   # a leaf has nothing to pass back
+    self._prev = set(_children)
+    self._op = _op
+    self.label = label
+
+  def __repr__(self):
+    return f"Value(data={self.data})"
+
+  def __add__(self, other):
+    out = Value(self.data + other.data, (self, other), '+')
+    def _backward():
+      self.grad += 1.0 * out.grad     # d(a+b)/da = 1
+      other.grad += 1.0 * out.grad    # d(a+b)/db = 1
+    out._backward = _backward
+    return out
+
+  def __mul__(self, other):
+    out = Value(self.data * other.data, (self, other), '*')
+    def _backward():
+      self.grad += other.data * out.grad   # d(a*b)/da = b
+      other.grad += self.data * out.grad   # d(a*b)/db = a
+    out._backward = _backward
+    return out
+
+  def tanh(self):
+    n = self.data
+    t = (math.exp(2*n) - 1)/(math.exp(2*n) + 1)
+    out = Value(t, (self, ), 'tanh')
+    def _backward():
+      self.grad += (1 - t**2) * out.grad   # d(tanh n)/dn = 1 - tanh(n)**2
+    out._backward = _backward
+    return out
+
+"""
+
+# The lecture's class Value grown to all it needs for the MLP: numbers wrapped, the reflected and derived
+# operations, exp, and backward() over a topological sort.
+LECTURE_VALUE = """\
+import math
+
+class Value:
+
+  def __init__(self, data, _children=(), _op='', label=''):
+    self.data = data
+    self.grad = 0.0
+    self._backward = lambda: None
+    self._prev = set(_children)
+    self._op = _op
+    self.label = label
+
+  def __repr__(self):
+    return f"Value(data={self.data})"
+
+  def __add__(self, other):
+    other = other if isinstance(other, Value) else Value(other)   # 2.0 + a works too
+    out = Value(self.data + other.data, (self, other), '+')
+    def _backward():
+      self.grad += 1.0 * out.grad
+      other.grad += 1.0 * out.grad
+    out._backward = _backward
+    return out
+
+  def __mul__(self, other):
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data * other.data, (self, other), '*')
+    def _backward():
+      self.grad += other.data * out.grad
+      other.grad += self.data * out.grad
+    out._backward = _backward
+    return out
+
+  def __pow__(self, k):
+    assert isinstance(k, (int, float)), "only int and float powers"
+    out = Value(self.data**k, (self,), f'**{k}')
+    def _backward():
+      self.grad += k * (self.data ** (k - 1)) * out.grad   # d(x**k)/dx = k * x**(k-1)
+    out._backward = _backward
+    return out
+
+  def exp(self):
+    out = Value(math.exp(self.data), (self, ), 'exp')
+    def _backward():
+      self.grad += out.data * out.grad   # d(e**x)/dx = e**x
+    out._backward = _backward
+    return out
+
+  def tanh(self):
+    n = self.data
+    t = (math.exp(2*n) - 1)/(math.exp(2*n) + 1)
+    out = Value(t, (self, ), 'tanh')
+    def _backward():
+      self.grad += (1 - t**2) * out.grad
+    out._backward = _backward
+    return out
+
+  def __radd__(self, other):      # other + self
+    return self + other
+
+  def __rmul__(self, other):      # other * self
+    return self * other
+
+  def __truediv__(self, other):   # self / other
+    return self * other**-1
+
+  def __neg__(self):              # -self
+    return self * -1
+
+  def __sub__(self, other):       # self - other
+    return self + (-other)
+
+  def backward(self):
+    # order the graph so that a value comes after everything it depends on
+    topo = []
+    visited = set()
+    def build_topo(v):
+      if v not in visited:
+        visited.add(v)
+        for child in v._prev:
+          build_topo(child)
+        topo.append(v)
+    build_topo(self)
+    self.grad = 1.0
+    for node in reversed(topo):
+      node._backward()
+
+"""
+
+KITE = """\
+p = Value(1.5, label='p')
+q = Value(-4.0, label='q')
+r = Value(7.0, label='r')
+s = p*q; s.label = 's'
+t = s + r; t.label = 't'
+u = Value(-3.0, label='u')
+M = t * u; M.label = 'M'
+"""
+
+SMALL_NEURON = """\
+x1 = Value(-1.0, label='x1')
+x2 = Value(0.5, label='x2')
+w1 = Value(2.0, label='w1')
+w2 = Value(-1.5, label='w2')
+b = Value(0.25, label='b')
+x1w1 = x1*w1; x1w1.label = 'x1*w1'
+x2w2 = x2*w2; x2w2.label = 'x2*w2'
+x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = 'x1*w1 + x2*w2'
+n = x1w1x2w2 + b; n.label = 'n'
+o = n.tanh(); o.label = 'o'
+"""
+
 PROGRAMS: dict[str, str] = {
     "lecture-f-of-x": F_OF_X + "\nf(3.0)\n",
     "lecture-slope-of-f": F_OF_X
@@ -243,7 +402,7 @@ PROGRAMS: dict[str, str] = {
         n.layers[0].neurons[0].w[0].grad
         """),
     "lecture-training": training_loop(),
-    "zero-grad-bug": training_loop(zero_grad=False),
+    "zero-grad-bug": training_loop(zero_grad=False, steps=10),
     "learning-rate-too-high": training_loop(learning_rate=0.9, steps=12),
     "micrograd-test-sanity-check": dedent("""\
         from micrograd.engine import Value
@@ -571,6 +730,443 @@ PROGRAMS: dict[str, str] = {
         print(f"{loss}", f"{loss.data}", f"{3.0}", f"{1e-7}", f"{1e22}", f"{2.5:g}", f"{10**20}")
         print(str(0.1 + 0.2), str(1.0), 1/3, -0.0, 1e16, 123456789012345678.0, 1.5e-5)
         """),
+    "own-value-first-cell": FIRST_VALUE_CELL + KITE + "print(M, M._op, sorted(child.label for child in M._prev))\nM\n",
+    "own-value-manual-grads": FIRST_VALUE_CELL
+    + KITE
+    + dedent("""\
+        # backpropagation by hand, from M back to the leaves
+        M.grad = 1.0
+        u.grad = t.data * M.grad   # dM/du = t
+        t.grad = u.data * M.grad   # dM/dt = u
+        s.grad = t.grad            # + hands its grad to both operands
+        r.grad = t.grad
+        p.grad = q.data * s.grad
+        q.grad = p.data * s.grad
+        draw_dot(M)
+        print(p.grad, q.grad, r.grad, u.grad)
+
+        # and the slope of M in p, by a nudge
+        h = 0.001
+        p2 = Value(1.5 + h)
+        M2 = (p2*q + r) * u
+        print(round((M2.data - M.data) / h, 6))
+        """),
+    "own-value-manual-backward-calls": FIRST_VALUE_CELL
+    + SMALL_NEURON
+    + dedent("""\
+        draw_dot(o)
+        o.grad = 1.0
+        o._backward()
+        n._backward()
+        b._backward()          # a leaf: its _backward does nothing
+        x1w1x2w2._backward()
+        x2w2._backward()
+        x1w1._backward()
+        draw_dot(o)
+        print(f"{x1.grad:.6f} {w1.grad:.6f} {x2.grad:.6f} {w2.grad:.6f}")
+        """),
+    "build-topo-by-hand": dedent("""\
+        a = Value(0.5, label='a')
+        b = Value(-2.0, label='b')
+        c = a * b; c.label = 'c'
+        d = c + a; d.label = 'd'
+        e = d.exp(); e.label = 'e'
+        f = e * d; f.label = 'f'
+
+        topo = []
+        visited = set()
+        def build_topo(v):
+          if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+              build_topo(child)
+            topo.append(v)
+        build_topo(f)
+        print([v.label for v in topo])
+
+        f.grad = 1.0
+        for node in reversed(topo):
+          node._backward()
+        print(a.grad, b.grad, e.grad)
+        topo
+        """),
+    "own-value-grown-cell-by-cell": dedent("""\
+        # %%
+        import math
+
+        # %%
+        class Value:
+          def __init__(self, data, _children=(), _op='', label=''):
+            self.data = data
+            self.grad = 0.0
+            self._backward = lambda: None
+            self._prev = set(_children)
+            self._op = _op
+            self.label = label
+          def __repr__(self):
+            return f"Value(data={self.data})"
+          def __add__(self, other):
+            out = Value(self.data + other.data, (self, other), '+')
+            return out
+          def __mul__(self, other):
+            out = Value(self.data * other.data, (self, other), '*')
+            return out
+
+        a = Value(2.0, label='a')
+        b = Value(-3.0, label='b')
+        a * b + a
+
+        # %%
+        """)
+    + LECTURE_VALUE
+    + dedent("""\
+        x = Value(0.5, label='x')
+        y = Value(-1.25, label='y')
+        z = 2 * x + 1           # __rmul__, then a number wrapped by __add__
+        w = 1 + z * y           # __radd__
+        v = (w ** 2) / 4 - x    # __pow__, __truediv__, __sub__ and __neg__
+        o = v.exp() - y.tanh()
+        o.label = 'o'
+        o.backward()
+        print(f"{o.data:.12f}", x.grad, y.grad)
+        o
+        """),
+    "own-value-training": LECTURE_VALUE + training_loop(),
+    "micrograd-nn-training": dedent("""\
+        import random
+        from micrograd.nn import MLP
+
+        random.seed(7)
+        model = MLP(3, [4, 4, 1])
+        print(model, len(model.parameters()))
+
+        xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+        ys = [1.0, -1.0, -1.0, 1.0]
+        for k in range(8):
+            ypred = [model(x) for x in xs]
+            loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data += -0.02 * p.grad
+            print(k, loss.data)
+        print([round(y.data, 6) for y in ypred])
+        """),
+    "own-value-equals-for-plus-equals": dedent("""\
+        class Value:
+          def __init__(self, data, _children=(), _op='', label=''):
+            self.data = data
+            self.grad = 0.0
+            self._backward = lambda: None
+            self._prev = set(_children)
+            self._op = _op
+            self.label = label
+
+          def __add__(self, other):
+            out = Value(self.data + other.data, (self, other), '+')
+            def _backward():
+              self.grad = 1.0 * out.grad    # the bug: = where += belongs
+              other.grad = 1.0 * out.grad
+            out._backward = _backward
+            return out
+
+          def __mul__(self, other):
+            out = Value(self.data * other.data, (self, other), '*')
+            def _backward():
+              self.grad += other.data * out.grad
+              other.grad += self.data * out.grad
+            out._backward = _backward
+            return out
+
+          def backward(self):
+            topo, visited = [], set()
+            def build_topo(v):
+              if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                  build_topo(child)
+                topo.append(v)
+            build_topo(self)
+            self.grad = 1.0
+            for node in reversed(topo):
+              node._backward()
+
+        a = Value(3.0, label='a')
+        b = a + a; b.label = 'b'
+        b.backward()
+        print(a.grad)   # 1.0, where db/da is 2
+
+        c = Value(-2.0, label='c')
+        d = a * c + c; d.label = 'd'
+        d.backward()
+        print(a.grad, c.grad)
+        """),
+    "lambdas": dedent("""\
+        square = lambda v: v * v
+        shifted = lambda v, by=1.0: v + by
+        squash = lambda v: v.sigmoid()
+
+        params = [Value(x, label=f'p{i}') for i, x in enumerate([0.3, -1.2, 2.0])]
+        out = sum(map(square, params), Value(0.0, label='zero'))
+        out = squash(shifted(out, by=-2.0))
+        out.label = 'out'
+        out.backward()
+        ranked = sorted(params, key=lambda p: abs(p.grad), reverse=True)
+        print([p.label for p in ranked])
+        print([p.grad for p in params])
+        twice = (lambda f: lambda v: f(f(v)))(shifted)
+        print(twice(Value(3.0)), [p.label for p in filter(lambda p: p.data > 0, params)])
+        """),
+    "sets": dedent("""\
+        a = Value(1.0, label='a')
+        b = Value(2.0, label='b')
+        c = a * b + a; c.label = 'c'
+        params = {a, b}
+        print(len(params), a in params, c in params)
+
+        seen = set()
+        def count(v):
+            if v in seen:
+                return 0
+            seen.add(v)
+            return 1 + sum(count(child) for child in v._prev)
+        print(count(c), len(seen))
+
+        labels = {v.label for v in seen}
+        print(sorted(labels), {'a', 'b'} <= labels, labels - {'a', 'b', 'c'})
+        c.backward()
+        print(sorted(v.grad for v in seen), sorted({v._op for v in seen}))
+        ops = frozenset(v._op for v in seen)
+        print('+' in ops, len(ops), sorted(ops | {'tanh'}))
+        """),
+    "try-except": dedent("""\
+        def safe_log(v):
+            try:
+                out = v.log()
+            except ValueError as error:
+                print('log of', v.data, 'failed:', error)
+                out = Value(0.0, label='fallback')
+            else:
+                print('log of', v.data, 'is', round(out.data, 12))
+            finally:
+                print('tried', v.data)
+            return out
+
+        xs = [Value(2.0, label='x0'), Value(-1.0, label='x1'), Value(0.5, label='x2')]
+        logs = [safe_log(x) for x in xs]
+        total = logs[0] + logs[1] + logs[2]
+        total.backward()
+        print([x.grad for x in xs])
+
+        try:
+            Value(1.0) / Value(0.0)
+        except ZeroDivisionError as error:
+            print(type(error).__name__, error)
+        try:
+            print(xs[3])
+        except IndexError:
+            print('only', len(xs))
+
+        class NotAValue(Exception):
+            pass
+
+        try:
+            raise NotAValue('custom')
+        except Exception as error:
+            print(repr(error))
+        """),
+    "generators": dedent("""\
+        def parameters(layers):
+            for layer in layers:
+                yield from layer
+
+        def running_sums(values):
+            total = Value(0.0, label='start')
+            for v in values:
+                total = total + v
+                yield total
+
+        layers = [[Value(0.5, label='w0'), Value(-0.25, label='w1')], [Value(2.0, label='w2')]]
+        partials = list(running_sums(parameters(layers)))
+        out = partials[-1] * partials[0]
+        out.label = 'out'
+        out.backward()
+        grads = (p.grad for p in parameters(layers))
+        print(next(grads), list(grads))
+        print([p.data for p in partials])
+        squares = (p * p for p in parameters(layers))
+        print(sum(squares))
+        """),
+    "class-operator-methods": dedent("""\
+        class Vec:
+            def __init__(self, items):
+                self.items = list(items)
+
+            def __len__(self):
+                return len(self.items)
+
+            def __getitem__(self, i):
+                return self.items[i]
+
+            def __iter__(self):
+                return iter(self.items)
+
+            def __add__(self, other):
+                return Vec(a + b for a, b in zip(self, other))
+
+            def __mul__(self, other):
+                if isinstance(other, Vec):   # the dot product
+                    return sum((a * b for a, b in zip(self, other)), Value(0.0))
+                return Vec(a * other for a in self)
+
+            def __rmul__(self, k):
+                return self * k
+
+            def __neg__(self):
+                return -1 * self
+
+            def __sub__(self, other):
+                return self + (-other)
+
+            def __eq__(self, other):
+                return [a.data for a in self] == [b.data for b in other]
+
+            def __repr__(self):
+                return f"Vec({[round(v.data, 6) for v in self]})"
+
+        u = Vec([Value(1.0, label='u0'), Value(2.0, label='u1')])
+        v = Vec([Value(-0.5, label='v0'), Value(3.0, label='v1')])
+        w = 2 * u - v
+        print(w, len(w), w[1], w == Vec([Value(2.5), Value(1.0)]))
+        dot = w * u
+        dot.label = 'dot'
+        dot.backward()
+        print([x.grad for x in u], [x.grad for x in v])
+        """),
+    "draw-dot-views": dedent("""\
+        from graphviz import Digraph
+
+        def trace(root):
+          nodes, edges = set(), set()
+          def build(v):
+            if v not in nodes:
+              nodes.add(v)
+              for child in v._prev:
+                edges.add((child, v))
+                build(child)
+          build(root)
+          return nodes, edges
+
+        def draw_dot(root):
+          dot = Digraph(format='svg', graph_attr={'rankdir': 'LR'})
+          nodes, edges = trace(root)
+          for n in nodes:
+            dot.node(name=str(id(n)), label="{ %s | data %.4f }" % (n.label, n.data), shape='record')
+          return dot
+
+        x = Value(2.0, label='x')
+        y = Value(-0.5, label='y')
+        z = x * y + x; z.label = 'z'
+        draw_dot(z)
+        z.backward()
+        dot = draw_dot(z)
+        dot.render('gout')
+        print(dot.format, len(trace(z)[0]), len(trace(z)[1]))
+        x.data += 0.1 * x.grad
+        draw_dot(z)
+        """),
+    "cells-and-outs": dedent("""\
+        # %%
+        a = Value(3.0, label='a')
+        b = a * a
+        b
+        # %%
+        print(b.data)
+        b.data
+        # %%
+        c = b + 1.0
+        """),
+    "python-statements": dedent("""\
+        from dataclasses import dataclass
+
+        @dataclass
+        class Unit:
+            w: object
+            b: object
+
+            def __call__(self, x):
+                return self.w * x + self.b
+
+        class Scope:
+            def __enter__(self):
+                return Value(3.0, label='v')
+            def __exit__(self, *args):
+                return False
+
+        def make_global():
+            global g
+            g = Value(-1.0, label='g')
+
+        unit = Unit(Value(0.5, label='w'), Value(0.1, label='b'))
+        with Scope() as v:
+            y = unit(v)
+        make_global()
+        if (z := y * g).data < 0:
+            print('negative', z)
+        match round(z.data):
+            case -2:
+                out = z * 2
+            case _:
+                out = z
+        setattr(unit.w, 'label', 'weight')
+        out.backward()
+        print(unit, unit.w.label, getattr(unit.b, 'grad'), hasattr(out, '_prev'))
+        """),
+    "own-backward-prints-and-nests": dedent("""\
+        class V:
+            def __init__(self, data, _children=()):
+                self.data = data
+                self.grad = 0.0
+                self._backward = lambda: None
+                self._prev = tuple(_children)
+
+            def __mul__(self, other):
+                out = V(self.data * other.data, (self, other))
+                def _backward():
+                    self.grad += other.data * out.grad
+                    other.grad += self.data * out.grad
+                    print('step', out.data, out.grad)
+                out._backward = _backward
+                return out
+
+            def backward(self):
+                self.grad = 1.0
+                self._backward()
+                for child in self._prev:
+                    if child._prev:
+                        child.backward()   # a pass inside a pass: each operand restarts at 1.0
+
+        a = V(2.0)
+        b = a * a
+        c = b * a
+        c.backward()
+        print(a.grad, b.grad, c.grad)
+        """),
+    "manual-after-backward": dedent("""\
+        a = Value(1.0, label='a')
+        b = a * 2; b.label = 'b'
+        b.backward()
+        a.grad = 0.0
+        b.grad = 0.0
+        b.grad = 5.0      # backprop by hand again, on the same graph
+        b._backward()
+        a.data -= 0.1 * a.grad
+        c = Value(3.0, label='c')
+        d = c + 1; d.label = 'd'
+        d.grad = 1.0      # and on another graph
+        d._backward()
+        print(a.grad, a.data, c.grad)
+        """),
 }
 """Programs that run to the end in CPython."""
 
@@ -601,8 +1197,85 @@ FAILING_PROGRAMS: dict[str, str] = {
         assert b.data < 0, "b must be negative"
         """),
     "log-of-negative": "a = Value(-1.0)\nb = a.log()\n",
-    "value-to-a-value-power": "a = Value(2.0)\nb = Value(3.0)\nc = a ** b\n",
     "runaway-recursion": "def depth(n):\n    return depth(n + 1)\n\ndepth(0)\n",
+    "missing-rmul": dedent("""\
+        class Value:
+          def __init__(self, data, _children=(), _op=''):
+            self.data = data
+            self.grad = 0.0
+            self._backward = lambda: None
+            self._prev = set(_children)
+            self._op = _op
+          def __repr__(self):
+            return f"Value(data={self.data})"
+          def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            return Value(self.data * other.data, (self, other), '*')
+
+        a = Value(4.0)
+        print(a * 2)
+        print(2 * a)
+        """),
+    "attribute-typo": "a = Value(2.0, label='a')\nb = a * a\nb.backward()\nprint(a.grd)\n",
+    "unbound-local": dedent("""\
+        total = Value(0.0)
+        def add(v):
+            total = total + v
+            return total
+        add(Value(1.0))
+        """),
+    "key-error": "params = {'w': Value(1.0)}\nprint(params['w'])\nprint(params['b'])\n",
+    "infinite-data": "a = Value(1e200)\nprint(a)\nb = a * a\nprint(b)\n",
+    "index-error-in-neuron": dedent("""\
+        class Neuron:
+            def __init__(self, nin):
+                self.w = [Value(0.1 * (i + 1)) for i in range(nin)]
+            def __call__(self, x):
+                return sum(self.w[i] * x[i] for i in range(len(self.w)))
+
+        n = Neuron(3)
+        print(n([1.0, 2.0, 3.0]))
+        print(n([1.0, 2.0]))
+        """),
+    "typo-in-own-backward": dedent("""\
+        class Value:
+          def __init__(self, data, _children=()):
+            self.data = data
+            self.grad = 0.0
+            self._backward = lambda: None
+            self._prev = set(_children)
+          def __mul__(self, other):
+            out = Value(self.data * other.data, (self, other))
+            def _backward():
+              self.grad += other.data * out.grad
+              other.grad += self.dat * out.grad
+            out._backward = _backward
+            return out
+          def backward(self):
+            self.grad = 1.0
+            self._backward()
+
+        a, b = Value(2.0), Value(3.0)
+        c = a * b
+        c.backward()
+        """),
+    "arithmetic-error": "a = Value(1.0)\nif a.data > 0:\n    raise ArithmeticError('a must not be positive')\n",
+    "stop-iteration": "values = iter([Value(1.0)])\nprint(next(values))\nprint(next(values))\n",
+    "recursion-down-a-long-chain": dedent("""\
+        x = Value(1.0)
+        y = x
+        for _ in range(4000):
+            y = y * 1.0
+
+        def depth(v):
+            if not v._prev:
+                return 0
+            for child in v._prev:
+                return 1 + depth(child)
+
+        print(depth(x * 2.0))
+        print(depth(y))
+        """),
 }
 """Programs that raise in CPython."""
 
@@ -613,7 +1286,115 @@ FAILING_LINES: dict[str, tuple[str, int]] = {
     "name-error-in-branch": ("NameError", 5),
     "assertion-error": ("AssertionError", 5),
     "log-of-negative": ("ValueError", 2),
-    "value-to-a-value-power": ("AssertionError", 3),
+    "missing-rmul": ("TypeError", 16),
+    "attribute-typo": ("AttributeError", 4),
+    "unbound-local": ("UnboundLocalError", 3),
+    "key-error": ("KeyError", 3),
+    "infinite-data": ("NonFinite", 3),
+    "index-error-in-neuron": ("IndexError", 5),
+    "typo-in-own-backward": ("AttributeError", 11),
+    "recursion-down-a-long-chain": ("RecursionError", 10),
+    "arithmetic-error": ("ArithmeticError", 3),
+    "stop-iteration": ("StopIteration", 3),
     "runaway-recursion": ("RecursionError", 2),
 }
 """Each failing program's exception and the innermost program line that raised it."""
+
+CORNERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "out-shown-when-the-cell-ran": (
+        "# %%\nw = Value(0.5, label='w')\nw\n# %%\nw.data += 1.0\n",
+        "Out[1] and the result show w as it is at the end of the run (Value(data=1.5)), not as the cell showed it "
+        "when it ran (Value(data=0.5))",
+        ("result:", "Out[1]:"),
+    ),
+    "result-before-the-explorers-own-pass": (
+        dedent("""\
+            class Value:
+                def __init__(self, data, _children=()):
+                    self.data = data
+                    self.grad = 0.0
+                    self._backward = lambda: None
+                    self._prev = tuple(_children)
+                def __mul__(self, other):
+                    out = Value(self.data * other.data, (self, other))
+                    def _backward():
+                        self.grad += other.data * out.grad
+                        other.grad += self.data * out.grad
+                    out._backward = _backward
+                    return out
+                def backward(self):
+                    self.grad = 1.0
+                    self._backward()
+                def __repr__(self):
+                    return f"Value(data={self.data}, grad={self.grad})"
+
+            a = Value(2.0)
+            a * a
+            """),
+        "the result is shown after the explorer's own backward() ran (grad=1.0); CPython shows grad=0.0",
+        ("result:", "Out[1]:"),
+    ),
+    "unfinished-print-line": (
+        "xs = [1, 2, 3]\nfor x in xs:\n    print(x, end=' ')\n",
+        "a last line printed without a newline is given line 1, not the line of its print (3)",
+        ("prints:",),
+    ),
+    "notebook-imports": (
+        "import math\nimport numpy as np\nimport matplotlib.pyplot as plt\n%matplotlib inline\nprint(math.pi)\n",
+        "`import matplotlib.pyplot as plt` (the lecture's first cell) is a name error at line 3: the placeholder "
+        "for matplotlib refuses the attribute pyplot",
+        ("the explorer raised name at line 3",),
+    ),
+    "two-classes-named-value": (
+        dedent("""\
+            class Value:
+                def __init__(self, data, _children=()):
+                    self.data = data
+                    self.grad = 0.0
+                    self._prev = set(_children)
+
+            a = Value(1.0)
+
+            class Value:
+                def __init__(self, data):
+                    self.data = data
+            """),
+        "the value class is named by the last `class Value` of the program (line 9), not by the one that made "
+        "the values (line 1)",
+        ("value class:",),
+    ),
+    "error-column-after-non-ascii": (
+        "label = 'Δx'; x = Value(1.0) / 0\n",
+        "an error's column counts the bytes of the line in UTF-8 (20), not its characters (19) as a value's column and "
+        "a traceback's caret do",
+        ("error column:",),
+    ),
+    "micrograd-prints-as-micrograd": (
+        dedent("""\
+            from micrograd.engine import Value
+            a = Value(-2.0)
+            b = a.relu()
+            print(a, b, a.grad)
+            b.backward()
+            print(a.grad, b.grad)
+            c = Value(3.0) ** 2.0
+            print(c._op)
+            """),
+        "micrograd's Value is the built-in one: it prints Value(data=-2.0) for Value(data=-2.0, grad=0), its grads "
+        "are floats (0.0, 1.0 for 0, 1) and it names x**2.0 `**2`",
+        ("prints:", "values:"),
+    ),
+    "micrograd-asserts-on-a-value-power": (
+        dedent("""\
+            from micrograd.engine import Value
+            try:
+                Value(2.0) ** Value(3.0)
+            except AssertionError as error:
+                print('micrograd:', error)
+            """),
+        "the built-in Value raises TypeError for a Value power where micrograd and the lecture assert",
+        ("the explorer raised type at line 3",),
+    ),
+}
+"""Corners where the explorer once disagreed with CPython: the program, what differed, and how each such
+difference began. Each now runs as in CPython (tests/test_differential.py)."""

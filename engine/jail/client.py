@@ -67,6 +67,7 @@ class JailResult:
     failure: str | None  # None when a message came
     timed_out: bool  # the parent killed the child at the hard deadline, or never answered
     seconds: float  # wall time seen by the client
+    signal: int | None = None  # the signal that ended the child, when one did
 
 
 def default_environment() -> dict[str, str]:
@@ -108,7 +109,9 @@ class Jail:
         if done.unavailable is not None:
             raise JailUnavailable(done.unavailable)
         failure = None if done.message is not None else failure_sentence(done, limits)
-        return JailResult(done.message, failure, done.timed_out, time.monotonic() - started)
+        ended_by = (done.status or {}).get("signal")
+        signal_number = ended_by if isinstance(ended_by, int) else None
+        return JailResult(done.message, failure, done.timed_out, time.monotonic() - started, signal_number)
 
     def check(self) -> str | None:
         """None when the jail works here, else why not; a trial run, once it has succeeded."""

@@ -7,7 +7,6 @@ everything recorded before the error.
 
 from __future__ import annotations
 
-import ast
 import gc
 import itertools
 import random
@@ -50,14 +49,12 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     overrides = {int(key): float(value) for key, value in request.get("overrides", {}).items()}
     recorder = hooks.start(Recorder(vars_of(limits), overrides, source.split("\n")))
     error: dict[str, Any] | None = None
-    classes: dict[str, int] = {}
     namespace: dict[str, Any] = {"__builtins__": modules.BUILTIN_NAMES, "__name__": "__main__"}
     try:
         text, notes = blank_notebook_lines(source)
         recorder.notes.extend((note.line, note.message) for note in notes)
         tree = syntax_tree(text, limits)
         check_program(tree)
-        classes = {node.name: node.lineno for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
         more: list[Any] = []
         code = compile(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM, "exec")
         recorder.notes.extend((note.line, note.message) for note in more)
@@ -73,7 +70,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     except BaseException as raised:  # the program's own exception, or a limit: reported at its line
         recorder.flush()
         error = describe(raised, limits)
-    return message(recorder, error, namespace, classes, cell_starts(source), len(source.rstrip("\n").split("\n")))
+    return message(recorder, error, namespace, cell_starts(source), len(source.rstrip("\n").split("\n")))
 
 
 def vars_of(limits: Limits) -> dict[str, Any]:
@@ -134,7 +131,7 @@ def locate(raised: BaseException) -> tuple[int | None, int | None, list[str]]:
     positions = list(frame.f_code.co_positions())
     start = positions[lasti // 2] if 0 <= lasti // 2 < len(positions) else (line, line, 0, 0)
     line = start[0] or line
-    column = (start[2] or 0) + 1
+    column = hooks.Run.recorder.column(line, start[2] or 0)
     chain = [
         f"in {inner[0].f_code.co_qualname}, called from line {outer[1]}" for outer, inner in itertools.pairwise(program)
     ][::-1]
@@ -147,7 +144,6 @@ def message(
     recorder: Recorder,
     error: dict[str, Any] | None,
     namespace: dict[str, Any],
-    classes: dict[str, int],
     cells: list[int],
     lines: int,
 ) -> dict[str, Any]:
@@ -155,9 +151,8 @@ def message(
     objects = recorder.objects
     ops = [op if isinstance(op := getattr(obj, "_op", ""), str) else str(op) for obj in objects]
     labels = [label if isinstance(label := getattr(obj, "label", ""), str) else "" for obj in objects]
-    outs = [_shown(recorder.outs.get(cell)) for cell in range(len(cells))]
+    outs = [recorder.outs.get(cell) for cell in range(len(cells))]
     ends = [start - 1 for start in cells[1:]] + [lines]
-    last_out = recorder.last_out if error is None else None
     return {
         "values": {
             "numbers": pack(recorder.value_numbers),
@@ -176,24 +171,21 @@ def message(
         "prints": recorder.prints,
         "notes": recorder.notes,
         "cells": [[start, end, out] for start, end, out in zip(cells, ends, outs, strict=True)],
-        "result": _shown(last_out) if error is None and recorder.last_out is not None else None,
+        "result": next((out for out in reversed(outs) if out is not None), None)
+        if error is None
+        else None,  # Out[] last shown
         "paths": {} if error else leaf_paths(namespace, recorder),
-        "value_class": value_class(recorder, classes),
+        "value_class": value_class(recorder),
         "error": error,
     }
 
 
-def _shown(value: Any) -> str | None:
-    """A value as Out[] shows it, or None for None."""
-    return None if value is None else repr(value)[:MAX_RESULT_CHARS]
-
-
-def value_class(recorder: Recorder, classes: dict[str, int]) -> str:
+def value_class(recorder: Recorder) -> str:
     """Whose engine ran: "builtin", or the program's own class, as `Value (line 8)`."""
     for obj in recorder.objects:
         cls = type(obj)
-        if cls is not modules.VALUE:
-            line = classes.get(cls.__name__)
+        if cls not in (modules.VALUE, modules.MICROGRAD_VALUE):
+            line = recorder.class_lines.get(cls)
             return f"{cls.__name__} (line {line})" if line else cls.__name__
     return "builtin"
 

@@ -5,6 +5,7 @@ A hook does exactly what the code it replaced would have done, and tells the rec
 
 from __future__ import annotations
 
+import builtins
 import sys
 from typing import Any
 
@@ -124,12 +125,25 @@ def bind(value: Any, name: str, line: int) -> None:
         recorder.last_bound = value
 
 
+MAX_OUT_CHARS = 100_000  # characters of an Out[] text kept
+
+
 def out(cell: int, value: Any) -> Any:
-    """The last expression statement of a cell: its value is the cell's Out[n]."""
+    """The last expression statement of a cell: its value, as it is now, is the cell's Out[n]."""
     recorder = Run.recorder
-    recorder.outs[cell] = value
+    text = None if value is None else repr(value)[:MAX_OUT_CHARS]
+    recorder.outs[cell] = text
     recorder.last_out = value
     return value
+
+
+def build_class(body: Any, name: str, *bases: Any, **keywords: Any) -> Any:
+    """Python's __build_class__, noting the line of each class statement (its body's first line)."""
+    cls = builtins.__build_class__(body, name, *bases, **keywords)
+    recorder = getattr(Run, "recorder", None)  # none while the prelude's classes are made, before any run
+    if recorder is not None:
+        recorder.class_lines[cls] = body.__code__.co_firstlineno
+    return cls
 
 
 def format_of(receiver: Any, method: str) -> Any:

@@ -48,6 +48,8 @@ class Unavailable(Module):
 
     def __getattr__(self, name: str) -> Any:
         module = self.__dict__.get("__name__", "this module")
+        if f"{module}.{name}" in LATER_MODULES:  # `import matplotlib.pyplot as plt`
+            return Unavailable(__name__=f"{module}.{name}")
         raise NameError(f"{module} is not available in the explorer yet, so {module}.{name} cannot be used")
 
 
@@ -156,7 +158,7 @@ def _builtin_names() -> dict[str, Any]:
         draw_dot=draw_dot,
         trace=trace,
         __import__=import_module,
-        __build_class__=builtins.__build_class__,
+        __build_class__=hooks.build_class,
         __name__="builtins",
         **HOOKS,
     )
@@ -176,7 +178,8 @@ PROXIES["dataclasses"].dataclass = checked_dataclass
 VALUE = run_library("value.py", ENGINE, "micrograd.engine")["Value"]
 BUILTIN_NAMES["Value"] = VALUE
 BUILTIN_NAMES["__bp_leaf__"] = lambda number, name: VALUE(number, label=name)  # the shorthand's `a = 2.0`
-PROXIES["micrograd.engine"] = Module(__name__="micrograd.engine", Value=VALUE)
+MICROGRAD_VALUE = run_library("micrograd.py", ENGINE, "micrograd.engine")["Value"]
+PROXIES["micrograd.engine"] = Module(__name__="micrograd.engine", Value=MICROGRAD_VALUE)
 PROXIES["graphviz"] = Module(__name__="graphviz", Digraph=Digraph)
 _NN = run_library("nn.py", LIBRARY, "micrograd.nn")
 PROXIES["micrograd.nn"] = Module(__name__="micrograd.nn", **{name: _NN[name] for name in MODULES["micrograd.nn"]})

@@ -85,7 +85,9 @@ class Recorder:
         self.last_group = -1
         self.draw_target: Any = None
         self.notes: list[tuple[int | None, str]] = []
-        self.outs: dict[int, Any] = {}  # each cell's Out[n] value
+        self.outs: dict[int, str | None] = {}  # each cell's Out[n] as it was shown
+        self.class_lines: dict[type, int] = {}  # the line of each class statement run
+        self.pending_line = 1  # the line of the print that left the last line unfinished
         self.last_out: Any = None
         self.last_bound: Any = None
 
@@ -236,9 +238,12 @@ class Recorder:
             positions = self.positions[code] = list(code.co_positions())
         line, _, offset, _ = positions[frame.f_lasti // 2]
         line = line or frame.f_lineno
+        return line, self.column(line, offset or 0)
+
+    def column(self, line: int, offset: int) -> int:
+        """The 1-based column, in characters, of a UTF-8 byte offset into a line of the program."""
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        column = len(text.encode()[: offset or 0].decode(errors="ignore")) if not text.isascii() else offset or 0
-        return line, column + 1
+        return (offset if text.isascii() else len(text.encode()[:offset].decode(errors="ignore"))) + 1
 
     def group(self, frame: FrameType) -> int:
         """The group of a call (made on first sight, with its callers' groups)."""
@@ -298,14 +303,16 @@ class Recorder:
         if self.printed > self.max_print_chars:
             raise Limit(f"the program printed more than {self.max_print_chars:,} characters")
         *done, self.pending_print = (self.pending_print + text).split("\n")
+        line = self.running_line()
         if done:
-            line = self.running_line()
             self.prints.extend((line, printed) for printed in done)
             if len(self.prints) > self.max_print_lines:
                 raise Limit(f"the program printed more than {self.max_print_lines:,} lines")
+        if self.pending_print:
+            self.pending_line = line
 
     def flush(self) -> None:
         """Keep a last line printed without a newline."""
         if self.pending_print:
-            self.prints.append((self.running_line(), self.pending_print))
+            self.prints.append((self.pending_line, self.pending_print))
             self.pending_print = ""

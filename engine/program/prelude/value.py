@@ -1,8 +1,9 @@
-# The explorer's built-in Value: micrograd's engine.py (micrograd 0.1.0) with the lecture's
-# `label=`, `tanh()`, `exp()`, `log()` and `sigmoid()`. It runs in the program's process and is
-# recorded like any program's own class. Two choices differ from micrograd, neither in a number:
-# `_prev` keeps the operands in order (so `a + a` has two edges, as the picture draws them), and
-# backward() sorts the graph without recursion (so a chain of 10,000 values is fine).
+# The explorer's built-in Value, available without an import: micrograd's engine.py (micrograd 0.1.0)
+# with the lecture's `label=`, `tanh()`, `exp()`, `log()`, `sigmoid()` and repr. It runs in the
+# program's process and is recorded like any program's own class. Two choices differ from micrograd,
+# neither in a number: `_prev` keeps the operands in order (so `a + a` has two edges, as the picture
+# draws them), and backward() sorts the graph without recursion (so a chain of 10,000 values is fine).
+# `from micrograd.engine import Value` gives micrograd's own (micrograd.py beside this file).
 import math
 
 
@@ -46,8 +47,7 @@ class Value:
         return out
 
     def __pow__(self, other):
-        if not isinstance(other, (int, float)):
-            raise TypeError("only supporting int/float powers for now")
+        assert isinstance(other, (int, float)), "only supporting int/float powers for now"
         out = Value(self.data**other, (self,), f"**{_exponent(other)}")
 
         def _backward():
