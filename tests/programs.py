@@ -4,7 +4,7 @@ LECTURE_L = "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d * 
 
 # The lecture's own Value cell, as a student types it by the end of the first half: the explorer runs this
 # class as written (its writes recorded), so its numbers are the class's, bugs and all.
-LECTURE_VALUE_CLASS = '''\
+LECTURE_VALUE_CLASS = """\
 import math
 
 class Value:
@@ -103,4 +103,4 @@ class Value:
     self.grad = 1.0
     for node in reversed(topo):
       node._backward()
-'''
+"""
