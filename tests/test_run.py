@@ -19,6 +19,7 @@ def line_of(source: str, text: str) -> int:
     """The 1-based line of the first line of source that starts with text."""
     return next(number for number, line in enumerate(source.split("\n"), 1) if line.startswith(text))
 
+
 # The lecture's `+` with `=` where `+=` belongs: the bug the lecture teaches with `b = a + a`.
 OVERWRITING = OWN_CLASS.replace(
     "      self.grad += 1.0 * out.grad\n      other.grad += 1.0 * out.grad",
