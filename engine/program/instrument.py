@@ -1,7 +1,8 @@
 """The instrumenting rewrite: a checked syntax tree becomes one whose hooks tell the recorder what happens.
 
 Nothing here changes what a program computes. Each rewrite keeps Python's order of evaluation:
-- `x.grad = v` becomes `__bp_set__(v, x, 'grad', line)` (v first, as Python evaluates it);
+- `x.grad = v` becomes `__bp_set__(v, x, 'grad', line)` (v first, as Python evaluates it), except
+  `self.data` and `self.grad` in an `__init__`, which come before the `_prev` that makes a value;
   `x.grad += v` on a name x stays as it is, followed by `__bp_wrote__(x, 'grad', line)`; any other
   write or delete of `x.data`, `x.grad` or `x._prev` becomes `__bp_watch__(x, line)['grad']`, a
   subscript whose proxy does the same write and records it (so `p.w[0].grad += y` still reads the
@@ -44,6 +45,7 @@ class Instrument(ast.NodeTransformer):
 
     def __init__(self, library: bool) -> None:
         self.in_function = 0
+        self.initialising: list[str | None] = []  # per function being visited: `self` in an __init__, else None
         self.library = library  # a prelude module: its lines are not the program's, the recorder finds those
 
     def line(self, node: ast.expr) -> ast.Constant:
@@ -60,6 +62,11 @@ class Instrument(ast.NodeTransformer):
 
     def visit_Assign(self, node: ast.Assign) -> ast.stmt:
         target = node.targets[0]
+        if len(node.targets) == 1 and self.is_first_write(target):
+            # `self.data = data` in __init__ comes before `self._prev = ...`, which makes self a value: until
+            # then there is nothing to record, so the write runs as written
+            node.value = self.visit(node.value)
+            return node
         if len(node.targets) == 1 and isinstance(target, ast.Attribute) and target.attr in WATCHED:
             # `x.grad = v` evaluates v, then x: so do the hook's arguments
             value, obj = self.visit(node.value), self.visit(target.value)
@@ -97,10 +104,24 @@ class Instrument(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
+    def is_first_write(self, target: ast.expr) -> bool:
+        """Whether target is `self.data` or `self.grad` in an __init__ (not nested in another function)."""
+        owner = self.initialising[-1] if self.initialising else None
+        return (
+            owner is not None
+            and isinstance(target, ast.Attribute)
+            and target.attr in ("data", "grad")
+            and isinstance(target.value, ast.Name)
+            and target.value.id == owner
+        )
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        arguments = node.args.posonlyargs + node.args.args
+        self.initialising.append(arguments[0].arg if node.name == "__init__" and arguments else None)
         self.in_function += 1
         self.generic_visit(node)
         self.in_function -= 1
+        self.initialising.pop()
         return node
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
