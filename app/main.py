@@ -22,6 +22,7 @@ from app.schemas import error_body
 from app.settings import Settings, get_settings
 from engine import run as programs
 from engine.errors import ProgramError
+from engine.jail import JailUnavailable
 from engine.runs import RunCache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,6 +165,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             error_body("request", str(error.detail)), status_code=error.status_code, headers=error.headers
         )
+
+    @app.exception_handler(JailUnavailable)
+    async def no_jail(request: Request, error: JailUnavailable) -> JSONResponse:
+        headers = {"Retry-After": str(settings.retry_after)}
+        return JSONResponse(error_body("jail", f"programs cannot run: {error}"), status_code=503, headers=headers)
 
     @app.exception_handler(Busy)
     async def busy(request: Request, error: Busy) -> JSONResponse:

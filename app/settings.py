@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     max_cluster_depth: int = picture.MAX_CLUSTER_DEPTH  # frames of calls nested in frames; deeper ones are merged
     picture_cache_size: int = 512  # layouts kept, one per program structure
     run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again
-    run_cache_values: int = 300_000  # values those runs may hold in all
+    run_cache_values: int = 150_000  # values and events those runs may hold in all (a few hundred bytes each)
     retry_after: int = 1  # seconds, in the Retry-After of a 503
 
     def limits(self) -> Limits:

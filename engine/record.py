@@ -145,6 +145,7 @@ class Run:
     paths: dict[int, str]  # a leaf's path from a module-level name
     cells: list[Cell]
     value_class: str
+    events: int  # events recorded: with the values, what the run holds in memory
 
     @property
     def values(self) -> list[Node]:
@@ -196,4 +197,5 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
         paths={int(k): path for k, path in message["paths"].items()},
         cells=cells,
         value_class=message["value_class"],
+        events=replay.count,
     )

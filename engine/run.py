@@ -16,11 +16,12 @@ from engine.jail import Jail, JailLimits
 from engine.jail.client import default_environment
 from engine.limits import DEFAULT_LIMITS, Limits
 from engine.program.check import check_program
-from engine.program.source import blank_notebook_lines, syntax_tree
+from engine.program.source import blank_notebook_lines, compile_tree, syntax_tree
 from engine.record import GC_THRESHOLDS, Run, build_run
 
 TARGET = "engine.program.execute:execute"
 gc.set_threshold(*GC_THRESHOLDS)  # a replay makes tens of thousands of objects; kept runs hold many more
+PRECHECK_CHARS = 20_000  # programs up to this length are checked here before a process is started
 STACK_BYTES = 256 * 2**20  # the run's main thread may grow its stack this far: deep recursion is a RecursionError
 JAIL_ENV = {**default_environment(), "PYTHONHASHSEED": "0"}  # one set order of strings in every run, on every worker
 
@@ -44,9 +45,17 @@ def jail() -> Jail:
 
 
 def check_source(source: str, limits: Limits) -> None:
-    """Refuse a program the static wall refuses, here and at once, before any process is started."""
+    """Refuse a program the static wall or the compiler refuses, here and at once, before any process is started.
+
+    Only a program of at most PRECHECK_CHARS: parsing costs the server memory (a list literal of 200,000
+    characters took 97 MiB), so a larger one is parsed and checked in the jail alone.
+    """
+    if len(source) > PRECHECK_CHARS:
+        return
     text, _ = blank_notebook_lines(source)
-    check_program(syntax_tree(text, limits))
+    tree = syntax_tree(text, limits)
+    check_program(tree)
+    compile_tree(tree, "<program>")
 
 
 def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping[int, float] | None = None) -> Run:

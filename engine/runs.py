@@ -15,7 +15,8 @@ RunKey = tuple[str, tuple[tuple[str, float], ...], Limits]
 
 
 class RunCache:
-    """An LRU of runs (or their errors) keyed by program, overrides and limits, bounded in runs and in values held."""
+    """An LRU of runs (or their errors) keyed by program, overrides and limits, bounded in runs and in the values
+    and events they hold."""
 
     def __init__(self, max_runs: int, max_values: int) -> None:
         self.max_runs = max_runs
@@ -58,4 +59,4 @@ class RunCache:
 
 
 def _size(entry: Run | ProgramError) -> int:
-    return len(entry.values) if isinstance(entry, Run) else 0
+    return len(entry.values) + entry.events if isinstance(entry, Run) else 0

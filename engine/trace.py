@@ -41,10 +41,12 @@ class Replay:
         self.last_members: set[int] = set()
         self.last_real: Pass | None = None  # the last backward() call's pass
         self.at = 0  # the event being replayed
+        self.count = 0  # events in all
 
     def run(self, events: dict[str, Any]) -> None:
         """Replay every event, then place each view on its pass's timeline."""
         kinds = unpack(events["kinds"], "b")
+        self.count = len(kinds)
         ints = unpack(events["ints"], "i")
         floats = unpack(events["floats"], "d")
         names: list[str] = events["names"]

@@ -116,7 +116,7 @@ def _run(prepared: Prepared, limits: JailLimits, probe: bool) -> int:
         frame = {"failure": str(deadline.args[0])}
     except MemoryError:
         frame = {"failure": "memory"}
-    _stop_clock()
+    stand_down()
     write_all(RUN_FD, _encode(frame))
     return 0
 
@@ -179,7 +179,7 @@ def _on_processor_time(signum: int, frame: FrameType | None) -> None:
         raise Deadline("cpu")
 
 
-def _stop_clock() -> None:
+def stand_down() -> None:
     """Disarm the deadline; one that fires meanwhile is dropped here, not raised in the child's own code."""
     while True:
         try:
@@ -197,7 +197,7 @@ def _call(target: Callable[[dict[str, Any]], Any], probe: bool) -> dict[str, Any
             request = read_frame(RUN_FD, MAX_REQUEST_BYTES)
             message = _probe() if probe else target(request)
         finally:
-            _stop_clock()
+            stand_down()
         if not isinstance(message, dict):
             raise TypeError(f"the target returned a {type(message).__name__}, not a dict")
         return {"message": message}

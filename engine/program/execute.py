@@ -7,6 +7,7 @@ everything recorded before the error.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import random
@@ -16,18 +17,17 @@ from collections import deque
 from typing import Any
 
 from engine.errors import ProgramError
-from engine.jail import Deadline
+from engine.jail import Deadline, stand_down
 from engine.limits import Limits
 from engine.program import hooks, modules
 from engine.program.check import check_program
 from engine.program.events import pack
 from engine.program.instrument import instrument
 from engine.program.recorder import PROGRAM, Limit, NonFinite, Recorder
-from engine.program.source import blank_notebook_lines, cell_starts, is_shorthand, syntax_tree
+from engine.program.source import blank_notebook_lines, cell_starts, compile_tree, is_shorthand, syntax_tree
 from engine.record import GC_THRESHOLDS
 
-MAX_RESULT_CHARS = 100_000  # characters of an Out[] text kept
-MAX_PATH_OBJECTS = 100_000  # objects searched for the paths of parameters
+MAX_PATH_ITEMS = 200_000  # items read in the search for the paths of parameters
 MAX_CHAIN = 4  # calls named in an error's message
 
 
@@ -56,7 +56,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         tree = syntax_tree(text, limits)
         check_program(tree)
         more: list[Any] = []
-        code = compile(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM, "exec")
+        code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM)
         recorder.notes.extend((note.line, note.message) for note in more)
         random.seed(0)
         gc.set_threshold(*GC_THRESHOLDS)
@@ -68,9 +68,16 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     except ProgramError as refused:
         error = refused.to_dict()
     except BaseException as raised:  # the program's own exception, or a limit: reported at its line
+        stand_down()  # no second deadline while the error is described
         recorder.flush()
         error = describe(raised, limits)
-    return message(recorder, error, namespace, cell_starts(source), len(source.rstrip("\n").split("\n")))
+    stand_down()
+    try:
+        return message(recorder, error, namespace, cell_starts(source), len(source.rstrip("\n").split("\n")))
+    except Exception as failed:  # the program's own code, run by reading its objects (a property, a __dict__)
+        unread = f"the program's values could not be read ({type(failed).__name__})"
+        error = {"kind": "type", "message": unread, "line": None, "column": None}
+        return {"groups": [], "prints": recorder.prints, "notes": [], "cells": [], "error": error}
 
 
 def vars_of(limits: Limits) -> dict[str, Any]:
@@ -93,7 +100,7 @@ def finish(recorder: Recorder) -> None:
 def describe(raised: BaseException, limits: Limits) -> dict[str, Any]:
     """The error object for an exception: its kind, CPython's own message, the innermost line of the program."""
     kind = "type"
-    message = traceback.format_exception_only(type(raised), raised)[-1].strip()
+    message = _exception_line(raised)
     if isinstance(raised, Deadline):
         used = f"{limits.max_cpu_seconds:g} s of processor time" if raised.args[:1] == ("cpu",) else ""
         kind, message = "limit", f"the program ran longer than {used or f'{limits.max_seconds:g} s'}"
@@ -115,6 +122,15 @@ def describe(raised: BaseException, limits: Limits) -> dict[str, Any]:
     if chain:
         message = f"{message} ({'; '.join(chain)})"
     return {"kind": kind, "message": message, "line": line, "column": column}
+
+
+def _exception_line(raised: BaseException) -> str:
+    """CPython's last traceback line, `Type: message`; for the program's own exception classes, without
+    running their __str__ (it is the program's code, and the run is over)."""
+    if type(raised).__module__ == "builtins":
+        return traceback.format_exception_only(type(raised), raised)[-1].strip()
+    first = raised.args[0] if len(raised.args) == 1 and type(raised.args[0]) is str else ""
+    return f"{type(raised).__name__}: {first}" if first else type(raised).__name__
 
 
 def locate(raised: BaseException) -> tuple[int | None, int | None, list[str]]:
@@ -148,9 +164,8 @@ def message(
     lines: int,
 ) -> dict[str, Any]:
     """Everything the run recorded, as plain data."""
-    objects = recorder.objects
-    ops = [op if isinstance(op := getattr(obj, "_op", ""), str) else str(op) for obj in objects]
-    labels = [label if isinstance(label := getattr(obj, "label", ""), str) else "" for obj in objects]
+    ops = [_text_of(obj, "_op") for obj in recorder.objects]
+    labels = [_text_of(obj, "label") for obj in recorder.objects]
     outs = [recorder.outs.get(cell) for cell in range(len(cells))]
     ends = [start - 1 for start in cells[1:]] + [lines]
     return {
@@ -180,6 +195,12 @@ def message(
     }
 
 
+def _text_of(obj: Any, name: str) -> str:
+    """A value's _op or label when it is a plain string (anything else would run the program's code)."""
+    text = getattr(obj, name, "")
+    return text if type(text) is str else ""
+
+
 def value_class(recorder: Recorder) -> str:
     """Whose engine ran: "builtin", or the program's own class, as `Value (line 8)`."""
     for obj in recorder.objects:
@@ -193,6 +214,14 @@ def value_class(recorder: Recorder) -> str:
 def leaf_paths(namespace: dict[str, Any], recorder: Recorder) -> dict[str, str]:
     """The path of each leaf reachable from a module-level name: n.layers[0].neurons[1].w[2]."""
     paths: dict[str, str] = {}
+    with contextlib.suppress(Exception):  # an object's __dict__ can be the program's code, and raise
+        _search_paths(namespace, recorder, paths)
+    return paths
+
+
+def _search_paths(namespace: dict[str, Any], recorder: Recorder, paths: dict[str, str]) -> None:
+    """Breadth first, reading at most MAX_PATH_ITEMS items: a module-level tuple of ten million numbers
+    costs no more than a small one."""
     index = recorder.index
     queue: deque[tuple[Any, str]] = deque()
     seen: set[int] = set()
@@ -200,7 +229,8 @@ def leaf_paths(namespace: dict[str, Any], recorder: Recorder) -> dict[str, str]:
         if not name.startswith("__") and _holds(value) and id(value) not in index:
             queue.append((value, name))
             seen.add(id(value))
-    while queue and len(seen) < MAX_PATH_OBJECTS:
+    budget = MAX_PATH_ITEMS
+    while queue and budget > 0:
         value, path = queue.popleft()
         k = index.get(id(value))
         if k is not None:
@@ -208,20 +238,21 @@ def leaf_paths(namespace: dict[str, Any], recorder: Recorder) -> dict[str, str]:
                 paths.setdefault(str(k), path)
             continue
         if isinstance(value, dict):
-            items: Any = ((f"[{key!r}]", item) for key, item in value.items() if isinstance(key, str | int))
+            items: Any = ((f"[{key!r}]", item) for key, item in value.items() if type(key) in (str, int))
         elif isinstance(value, list | tuple):
             items = ((f"[{position}]", item) for position, item in enumerate(value))
         else:
-            items = ((f".{name}", item) for name, item in vars(value).items())
-        for step, item in items:
+            items = ((f".{name}", item) for name, item in object.__getattribute__(value, "__dict__").items())
+        for step, item in itertools.islice(items, budget):
+            budget -= 1
             if (_holds(item) or id(item) in index) and id(item) not in seen:
                 seen.add(id(item))
                 queue.append((item, path + step))
-    return paths
 
 
 def _holds(value: Any) -> bool:
-    """Whether a value can hold parameters: a program's object, a list, a tuple or a dict."""
-    if isinstance(value, list | tuple | dict):
+    """Whether a value can hold parameters: a program's object (with a __dict__), a list, a tuple or a dict."""
+    if type(value) in (list, tuple, dict):
         return True
-    return type(value).__module__ in ("__main__", "micrograd.nn") and hasattr(value, "__dict__")
+    cls = type(value)
+    return cls.__module__ in ("__main__", "micrograd.nn") and cls.__dictoffset__ != 0

@@ -125,13 +125,14 @@ def bind(value: Any, name: str, line: int) -> None:
         recorder.last_bound = value
 
 
-MAX_OUT_CHARS = 100_000  # characters of an Out[] text kept
+MAX_OUT_CHARS = 10_000  # characters of an Out[] text kept
 
 
 def out(cell: int, value: Any) -> Any:
     """The last expression statement of a cell: its value, as it is now, is the cell's Out[n]."""
     recorder = Run.recorder
     text = None if value is None else repr(value)[:MAX_OUT_CHARS]
+    recorder.count_printed(len(text or ""))
     recorder.outs[cell] = text
     recorder.last_out = value
     return value
@@ -149,9 +150,11 @@ def build_class(body: Any, name: str, *bases: Any, **keywords: Any) -> Any:
 def format_of(receiver: Any, method: str) -> Any:
     """`x.format` / `x.format_map`, with the template's fields checked as the static wall checks them."""
     bound = getattr(receiver, method)
-    if isinstance(receiver, str):
-        _check_template(receiver)
-    elif receiver is str:
+    template = getattr(bound, "__self__", None)  # a str, a str subclass's instance, through super() too
+    if isinstance(template, str):
+        _check_template(template)
+        return bound
+    if isinstance(receiver, type) and issubclass(receiver, str):  # str.format(template, ...), S.format(...)
 
         def checked(template: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(template, str):
@@ -178,7 +181,7 @@ def checked_name(name: Any) -> None:
 def safe_getattr(obj: Any, name: Any, *default: Any) -> Any:
     """getattr, for names the static wall allows; `format` comes back checked."""
     checked_name(name)
-    if name in ("format", "format_map") and (isinstance(obj, str) or obj is str):
+    if name in ("format", "format_map"):
         return format_of(obj, name)
     return getattr(obj, name, *default)
 

@@ -127,7 +127,9 @@ def import_module(name: str, globals: Any = None, locals: Any = None, fromlist: 
     top = name.partition(".")[0]
     if name in LATER_MODULES or top in LATER_MODULES:
         recorder = hooks.Run.recorder
-        recorder.notes.append((recorder.running_line(), f"imported {name}, which the explorer does not provide yet"))
+        note = f"imported {name}, which the explorer does not provide yet"
+        if all(text != note for _, text in recorder.notes):  # once per module, however often it is imported
+            recorder.notes.append((recorder.running_line(), note))
         return Unavailable(__name__=name if fromlist else top)
     module = PROXIES.get(name if fromlist else top)
     if module is None:

@@ -133,6 +133,8 @@ class Recorder:
         self.value_numbers.append(grad)
         self.value_ints.extend((line, column, group, len(self.kinds), len(children)))
         self.operands.extend(children)
+        if len(self.operands) > self.max_events:
+            raise Limit(f"the program's values have more than {self.max_events:,} operands in all")
         self.leaf.append(not children)
         return k
 
@@ -297,11 +299,15 @@ class Recorder:
 
     # -- printed text
 
-    def write(self, text: str) -> None:
-        """Text printed by the program; each line it completes is kept with the line of the print."""
-        self.printed += len(text)
+    def count_printed(self, characters: int) -> None:
+        """Charge printed characters (and Out[] texts) to their limit."""
+        self.printed += characters
         if self.printed > self.max_print_chars:
             raise Limit(f"the program printed more than {self.max_print_chars:,} characters")
+
+    def write(self, text: str) -> None:
+        """Text printed by the program; each line it completes is kept with the line of the print."""
+        self.count_printed(len(text))
         *done, self.pending_print = (self.pending_print + text).split("\n")
         line = self.running_line()
         if done:

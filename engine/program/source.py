@@ -12,6 +12,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
+from types import CodeType
 
 from engine.errors import ProgramError
 from engine.limits import Limits
@@ -92,6 +93,16 @@ def syntax_tree(source: str, limits: Limits) -> ast.Module:
         raise ProgramError("syntax", "the program is empty: write a statement such as a = 2.0")
     check_size(tree, limits)
     return tree
+
+
+def compile_tree(tree: ast.Module, filename: str) -> CodeType:
+    """The tree as code, or the `syntax` error CPython's compiler finds (`return` outside a function, ...)."""
+    try:
+        return compile(tree, filename, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        raise ProgramError("syntax", error.msg or "invalid syntax", error.lineno, error.offset) from None
+    except (RecursionError, MemoryError):
+        raise ProgramError("limit", "the program is nested too deeply to compile") from None
 
 
 def _parse(source: str) -> ast.Module:

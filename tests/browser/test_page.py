@@ -9,8 +9,8 @@ import pytest
 
 from bench.client import running_server
 from engine.examples import EXAMPLES
-from engine.steps import explore
 from engine.picture import format_number
+from engine.steps import explore
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import (
     Page,

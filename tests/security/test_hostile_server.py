@@ -1,71 +1,45 @@
-"""The real server after every hostile program, sent from four threads at once: no server error, no hang."""
+"""The real server after every hostile program, sent from four threads at once: no server error, no hang.
+
+The engine's table (test_hostile_programs.py) checks each program's error and place; this checks that the
+server, with its jail, answers every one of them with a graph or a program's error, and is healthy after.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from queue import Empty, SimpleQueue
 
 import pytest
 
-from bench.client import ROOT, free_port
+from bench.client import running_server
 from tests.programs import LECTURE_L
 from tests.security.forked import CRASH
-from tests.security.hostile import sources
+from tests.security.hostile import DEFAULTS, JAIL, LARGE_RECORDS, RUN_TIME, SAFE, STATIC, sources
 
 pytestmark = pytest.mark.server
 
 THREADS = 4
-REQUEST_TIMEOUT = 20.0  # seconds: a run's wall-clock limit, with room for the queue of four at once
-ANSWERS = (200, 400, 413, 422)  # a graph, a program's error, a request too large or malformed; 0 is a dropped one
-# The engine's table checks the default limits; a smaller budget here keeps the barrage short,
-# since what this checks is that no program makes a server error or holds a worker.
-BUDGET = {"max_seconds": "1.0", "max_steps": "1000000"}
-
-
-@contextmanager
-def explorer_server(workers: int, **settings: str) -> Iterator[int]:
-    """The app under uvicorn in a process group of its own, killed whole at the end; yields the port.
-
-    A worker stuck in C with the GIL held never runs its SIGTERM handler, so the group gets SIGKILL.
-    """
-    port = free_port()
-    env = {**os.environ, "BACKPROP_PORT": str(port), "BACKPROP_WORKERS": str(workers), "BACKPROP_ACCESS_LOG": "false"}
-    env.update({f"BACKPROP_{key.upper()}": value for key, value in settings.items()})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while request(port, "GET", "/healthz", timeout=1)[0] == 0:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
-        yield port
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
+REQUEST_TIMEOUT = 20.0  # seconds: a run's deadline and grace, with room for the queue of four at once
+ANSWERS = (200, 400, 422)  # a graph, a program's error, a body the schema refuses (a lone surrogate); 0: dropped
+# The engine's table checks the default limits; smaller ones here keep the barrage short, since what this
+# checks is that no program makes a server error or holds a worker.
+BUDGET = {
+    "max_seconds": "1.0",
+    "max_cpu_seconds": "1.0",
+    "max_memory_bytes": str(128 * 2**20),
+    "max_nodes": "10000",
+    "max_events": "100000",
+}
+# Programs the engine's table marks as holes: the explorer's own failure is their known outcome for now.
+KNOWN_FAILURES = {
+    str(row.values[0]) for rows in (STATIC, RUN_TIME, JAIL, DEFAULTS, SAFE, LARGE_RECORDS) for row in rows if row.marks
+}
 
 
 def request(port: int, method: str, path: str, body: object = None, timeout: float = 10) -> tuple[int, bytes]:
@@ -93,6 +67,7 @@ class Barrage:
 
     port: int
     statuses: dict[str, int] = field(default_factory=dict)
+    bodies: dict[str, bytes] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
 
@@ -117,8 +92,7 @@ def send_from_threads(port: int, programs: list[str]) -> Barrage:
                 stop.set()
                 return
             barrage.statuses[program] = status
-            if CRASH.encode() in body:
-                barrage.failures.append(f"the interpreter failed on {program[:80]!r}")
+            barrage.bodies[program] = body
 
     threads = [threading.Thread(target=send) for _ in range(THREADS)]
     for thread in threads:
@@ -131,7 +105,7 @@ def send_from_threads(port: int, programs: list[str]) -> Barrage:
 @pytest.fixture(scope="module")
 def barrage() -> Iterator[Barrage]:
     """A server with two workers that has been sent every hostile program."""
-    with explorer_server(2, **BUDGET) as port:
+    with running_server(2, **BUDGET) as port:
         yield send_from_threads(port, list(dict.fromkeys(sources())))
 
 
@@ -140,6 +114,11 @@ def test_no_hostile_program_makes_a_server_error_or_holds_a_worker(barrage: Barr
     problems = barrage.failures + wrong
     assert not problems, "\n".join(problems)
     assert len(barrage.statuses) == len(set(sources()))
+
+
+def test_no_hostile_program_makes_the_explorer_fail_on_its_own(barrage: Barrage) -> None:
+    failed = [program for program, body in barrage.bodies.items() if CRASH.encode() in body]
+    assert [program[:80] for program in failed if program not in KNOWN_FAILURES] == []
 
 
 def test_after_the_barrage_the_lecture_program_and_health_answer_at_once(barrage: Barrage) -> None:
