@@ -31,9 +31,14 @@ OPERATIONS: dict[str, Callable[[Sequence[float]], float]] = {
 
 
 def forward(op: str, operands: Sequence[float]) -> float:
-    """micrograd's operation `op` on its operands' data; KeyError for an operation it does not have."""
+    """micrograd's operation `op` on its operands' data; KeyError for an operation it does not have.
+
+    A `+` or `*` with one operand is `a + a` or `a * a` of a class that keeps its operands in a set.
+    """
     if op.startswith("**"):
         return float(operands[0] ** float(op[2:]))
+    if op in ("+", "*") and len(operands) == 1:
+        operands = [operands[0], operands[0]]
     if op in OPERATIONS and len(operands) == (2 if op in "+*" else 1):
         return OPERATIONS[op](operands)
     raise KeyError(op)

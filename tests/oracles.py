@@ -26,6 +26,8 @@ def torch_grads(recorded: tuple[Run, Pass]) -> tuple[float, dict[str, float]]:
         node = run.nodes[k]
         operands = [tensors[child] for child in node.children]
         op = node.op
+        if op in ("+", "*") and len(operands) == 1:  # `a + a` of a class that keeps its operands in a set
+            operands = operands * 2
         if not op:
             tensor = torch.tensor(data, dtype=torch.float64, requires_grad=True)
         elif op == "+":
