@@ -20,12 +20,11 @@ from collections.abc import Callable
 from engine.examples import training_loop
 from engine.run import run_program
 from tests.cpython_oracle import Value as LectureValue
-from tests.lecture_programs import PROGRAMS
-from tests.programs import LECTURE_VALUE_CLASS
+from tests.lecture_programs import LECTURE_VALUE, PROGRAMS
 
 REPEATS = 7
 BENCH_PROGRAMS = {
-    "lecture training, own Value class": LECTURE_VALUE_CLASS + training_loop(),
+    "lecture training, own Value class": LECTURE_VALUE + training_loop(),
     "lecture training, built-in Value": training_loop(),
     "micrograd demo, nn": PROGRAMS["micrograd-demo"],
     "300,000 float additions": "total = 0.0\nfor i in range(300000):\n    total += i * 0.5\nprint(total)\n",
