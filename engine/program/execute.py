@@ -35,7 +35,7 @@ class Console:
     """The program's sys.stdout and sys.stderr: what it prints goes to the recorder."""
 
     def write(self, text: str) -> int:
-        hooks.Run.recorder.write(str(text))
+        hooks.Current.recorder.write(str(text))
         return len(text)
 
     def flush(self) -> None:
@@ -147,7 +147,7 @@ def locate(raised: BaseException) -> tuple[int | None, int | None, list[str]]:
     positions = list(frame.f_code.co_positions())
     start = positions[lasti // 2] if 0 <= lasti // 2 < len(positions) else (line, line, 0, 0)
     line = start[0] or line
-    column = hooks.Run.recorder.column(line, start[2] or 0)
+    column = hooks.Current.recorder.column(line, start[2] or 0)
     chain = [
         f"in {inner[0].f_code.co_qualname}, called from line {outer[1]}" for outer, inner in itertools.pairwise(program)
     ][::-1]

@@ -20,7 +20,7 @@ class Refused(BaseException):
     """A name or format the static wall would refuse, met at run time: an `unsupported` error."""
 
 
-class Run:
+class Current:
     """The recorder of the run in progress (one per jailed process)."""
 
     recorder: Recorder
@@ -33,7 +33,7 @@ _pending: set[int] = set()  # objects whose _prev came before their data or grad
 def start(recorder: Recorder) -> Recorder:
     """Make `recorder` the one the hooks report to."""
     global _index, _pending
-    Run.recorder = recorder
+    Current.recorder = recorder
     _index, _pending = recorder.index, recorder.pending
     return recorder
 
@@ -52,7 +52,7 @@ class Watch:
 
     def __setitem__(self, name: str, value: Any) -> None:
         setattr(self.obj, name, value)
-        Run.recorder.wrote(self.obj, name, value, self.line)
+        Current.recorder.wrote(self.obj, name, value, self.line)
 
     def __delitem__(self, name: str) -> None:
         delattr(self.obj, name)
@@ -62,18 +62,18 @@ def set_attribute(value: Any, obj: Any, name: str, line: int) -> None:
     """`x.grad = v`: the write, then the recorder hears of it (not of an object that is not a value yet)."""
     setattr(obj, name, value)
     if id(obj) in _index or name == "_prev" or id(obj) in _pending:
-        Run.recorder.wrote(obj, name, value, line)
+        Current.recorder.wrote(obj, name, value, line)
 
 
 def wrote(obj: Any, name: str, line: int) -> None:
     """After `x.grad += v`: the recorder hears of the new number."""
     if id(obj) in _index or name == "_prev" or id(obj) in _pending:
-        Run.recorder.wrote(obj, name, getattr(obj, name), line)
+        Current.recorder.wrote(obj, name, getattr(obj, name), line)
 
 
 def step(obj: Any, line: int) -> Any:
     """`x._backward()`: one backward step of a value, its grad writes its deposits."""
-    recorder = Run.recorder
+    recorder = Current.recorder
     k = recorder.index.get(id(obj))
     if k is None:
         return obj._backward()
@@ -90,7 +90,7 @@ def step(obj: Any, line: int) -> Any:
 
 def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
     """`x.backward()`: a pass, when x is a value."""
-    recorder = Run.recorder
+    recorder = Current.recorder
     k = recorder.register(obj)
     if k is None:
         return obj.backward(*args, **kwargs)
@@ -109,7 +109,7 @@ def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
 def ret(value: Any) -> Any:
     """`return v`: a call that returns a value has that value as its group's output."""
     if id(value) in _index:
-        recorder = Run.recorder
+        recorder = Current.recorder
         frame = sys._getframe(1)
         known = recorder.frames.get(id(frame))
         if known is not None and known[0] is frame:
@@ -120,7 +120,7 @@ def ret(value: Any) -> Any:
 def bind(value: Any, name: str, line: int) -> None:
     """A module-scope assignment of a name: a value bound is named by it."""
     if id(value) in _index:
-        recorder = Run.recorder
+        recorder = Current.recorder
         recorder.event(BIND, _index[id(value)], line, recorder.name(name))
         recorder.last_bound = value
 
@@ -130,7 +130,7 @@ MAX_OUT_CHARS = 10_000  # characters of an Out[] text kept
 
 def out(cell: int, value: Any) -> Any:
     """The last expression statement of a cell: its value, as it is now, is the cell's Out[n]."""
-    recorder = Run.recorder
+    recorder = Current.recorder
     text = None if value is None else repr(value)[:MAX_OUT_CHARS]
     recorder.count_printed(len(text or ""))
     recorder.outs[cell] = text
@@ -141,7 +141,7 @@ def out(cell: int, value: Any) -> Any:
 def build_class(body: Any, name: str, *bases: Any, **keywords: Any) -> Any:
     """Python's __build_class__, noting the line of each class statement (its body's first line)."""
     cls = builtins.__build_class__(body, name, *bases, **keywords)
-    recorder = getattr(Run, "recorder", None)  # none while the prelude's classes are made, before any run
+    recorder = getattr(Current, "recorder", None)  # none while the prelude's classes are made, before any run
     if recorder is not None:
         recorder.class_lines[cls] = body.__code__.co_firstlineno
     return cls
@@ -197,7 +197,7 @@ def safe_setattr(obj: Any, name: Any, value: Any) -> None:
     checked_name(name)
     setattr(obj, name, value)
     if name in WATCHED:
-        Run.recorder.wrote(obj, name, value, Run.recorder.running_line())
+        Current.recorder.wrote(obj, name, value, Current.recorder.running_line())
 
 
 def safe_delattr(obj: Any, name: Any) -> None:

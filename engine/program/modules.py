@@ -84,7 +84,7 @@ class Digraph:
 
 def draw_dot(root: Any, format: str = "svg", rankdir: str = "LR") -> Digraph:
     """The lecture's draw_dot: a view of root's graph as it stands now (the explorer draws it)."""
-    recorder = hooks.Run.recorder
+    recorder = hooks.Current.recorder
     k = recorder.register(root)
     if k is None:
         raise TypeError("draw_dot() draws a value: an object with data, grad and _prev")
@@ -126,7 +126,7 @@ def import_module(name: str, globals: Any = None, locals: Any = None, fromlist: 
         raise ImportError("relative imports are not available in the explorer")
     top = name.partition(".")[0]
     if name in LATER_MODULES or top in LATER_MODULES:
-        recorder = hooks.Run.recorder
+        recorder = hooks.Current.recorder
         note = f"imported {name}, which the explorer does not provide yet"
         if all(text != note for _, text in recorder.notes):  # once per module, however often it is imported
             recorder.notes.append((recorder.running_line(), note))
