@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.program.events import BIND, END_PASS, END_STEP, INTS, PASS, STEP, VIEW, WRITE, unpack
+from engine.program.events import BIND, END_PASS, END_STEP, FIELDS, INTS, PASS, STEP, VIEW, WRITE, unpack
 from engine.record import Mutation, Node, Pass, Step, View
-
-FIELD_NAMES = ("data", "grad")
 
 
 class Replay:
@@ -101,7 +99,7 @@ class Replay:
             else:
                 self.current.steps.append(Step(k, line, before, set=after, event=self.at))
         else:
-            self.pending.append(Mutation(k, FIELD_NAMES[field], before, after, line, self.at))
+            self.pending.append(Mutation(k, FIELDS[field], before, after, line, self.at))
 
     def begin_step(self, k: int, line: int) -> None:
         step = Step(k, line, self.grad[k], event=self.at)

@@ -248,7 +248,7 @@ def assert_same_run(source: str, expected: CPythonRun) -> None:
 @pytest.fixture(scope="module")
 def cpython_runs() -> dict[str, CPythonRun]:
     names = [*PROGRAMS, *FAILING_PROGRAMS, *CORNERS]
-    sources = [*PROGRAMS.values(), *FAILING_PROGRAMS.values(), *(source for source, _, _ in CORNERS.values())]
+    sources = [*PROGRAMS.values(), *FAILING_PROGRAMS.values(), *(source for source, _ in CORNERS.values())]
     return dict(zip(names, run_many_in_cpython(sources), strict=True))
 
 

@@ -47,7 +47,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     limits = Limits(**request["limits"])
     source: str = request["source"]
     overrides = {int(key): float(value) for key, value in request.get("overrides", {}).items()}
-    recorder = hooks.start(Recorder(vars_of(limits), overrides, source.split("\n")))
+    recorder = hooks.start(Recorder(limits, overrides, source.split("\n")))
     error: dict[str, Any] | None = None
     namespace: dict[str, Any] = {"__builtins__": modules.BUILTIN_NAMES, "__name__": "__main__"}
     try:
@@ -78,11 +78,6 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         unread = f"the program's values could not be read ({type(failed).__name__})"
         error = {"kind": "type", "message": unread, "line": None, "column": None}
         return {"groups": [], "prints": recorder.prints, "notes": [], "cells": [], "error": error}
-
-
-def vars_of(limits: Limits) -> dict[str, Any]:
-    """The limits as a plain dict."""
-    return dict(limits.__dict__)
 
 
 def finish(recorder: Recorder) -> None:

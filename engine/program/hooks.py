@@ -11,9 +11,8 @@ from typing import Any
 
 from engine.program.check import check_attribute_name, check_format_string
 from engine.program.events import BIND, END_PASS, END_STEP, PASS, STEP
+from engine.program.instrument import WATCHED
 from engine.program.recorder import Limit, Recorder
-
-WATCHED = frozenset({"data", "grad", "_prev"})
 
 
 class Refused(BaseException):

@@ -16,12 +16,13 @@ from array import array
 from types import CodeType, FrameType
 from typing import Any
 
-from engine.program.events import WRITE
+from engine.limits import Limits
+from engine.program.events import FIELDS, WRITE
 
 PROGRAM = "<program>"  # the file name the student's code is compiled under
 LIBRARY = "<micrograd.nn>"  # micrograd's nn, run like the student's code: its calls make groups
 GROUP_FILES = frozenset({PROGRAM, LIBRARY})
-FIELDS = {"data": 0, "grad": 1}
+FIELD_NUMBERS = {name: number for number, name in enumerate(FIELDS)}
 PLACE, CALL = 1, 2  # a frame of the program's text; a call of the program's own function or method
 
 
@@ -46,12 +47,12 @@ def as_number(x: object) -> float | None:
 class Recorder:
     """The events of one run and the values they name."""
 
-    def __init__(self, limits: dict[str, Any], overrides: dict[int, float], source_lines: list[str]) -> None:
-        self.max_values: int = limits["max_nodes"]
-        self.max_events: int = limits["max_events"]
-        self.max_passes: int = limits["max_passes"]
-        self.max_print_lines: int = limits["max_print_lines"]
-        self.max_print_chars: int = limits["max_print_chars"]
+    def __init__(self, limits: Limits, overrides: dict[int, float], source_lines: list[str]) -> None:
+        self.max_values = limits.max_nodes
+        self.max_events = limits.max_events
+        self.max_passes = limits.max_passes
+        self.max_print_lines = limits.max_print_lines
+        self.max_print_chars = limits.max_print_chars
         self.overrides = overrides
         self.lines = source_lines
         self.objects: list[Any] = []  # registered values, kept alive so that their ids stay theirs
@@ -145,7 +146,7 @@ class Recorder:
             if name == "_prev" or id(obj) in self.pending:
                 self.register(obj)
             return
-        field = FIELDS.get(name)
+        field = FIELD_NUMBERS.get(name)
         number = value if type(value) is float else as_number(value)
         if field is None or number is None:
             return
