@@ -17,12 +17,15 @@ from collections.abc import Mapping
 from engine.exploration import Exploration
 from engine.picture.view import View, make_view
 
-NUMBER_CELL = "-00000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
+NUMBER_CELL = "-000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
+NUMBER_WIDTH = 104  # px at 12 px DejaVu Sans: "grad -000.0000" and a margin
+ROW_HEIGHT = 20
+OP_NODE = "shape=ellipse width=0.3 height=0.3 margin=0.03"  # an operation: as small as its sign
 # The graph has a name: an unnamed one gets a counter that a long-lived dot increases from graph to graph.
 GRAPH_NAME = "computation graph"
 HEADER = (
     f'digraph "{GRAPH_NAME}" {{\n'
-    '\tgraph [bgcolor=transparent rankdir=LR fontname="DejaVu Sans"]\n'
+    '\tgraph [bgcolor=transparent rankdir=LR fontname="DejaVu Sans" ranksep=0.3 nodesep=0.2]\n'
     '\tnode [fontname="DejaVu Sans" fontsize=12]\n'
     "\tedge [arrowsize=0.6]\n"
 )
@@ -76,8 +79,35 @@ def dot_source(exploration: Exploration, view: View | None = None) -> str:
     for box in view.collapsed:
         statement = _box_node(exploration.groups[box].label, box, box in view.outputs, sizes[box])
         contents.setdefault(view.group_frames[box], []).append(statement)
-    lines = [HEADER, *_cluster_text(exploration, view, contents), *_edges(exploration, view, places), "}\n"]
+    order = _box_order(exploration, view, places)
+    for frame, statement in order:
+        contents.setdefault(frame, []).append(statement)
+    # dot's last pass over the whole graph would undo the order of the boxes inside their clusters
+    header = HEADER + ("\tgraph [remincross=false]\n" if order else "")
+    lines = [header, *_cluster_text(exploration, view, contents), *_edges(exploration, view, places), "}\n"]
     return "".join(lines)
+
+
+def _box_order(exploration: Exploration, view: View, places: dict[str, int]) -> list[tuple[int | None, str]]:
+    """Boxes of one frame fed by the same values (the neurons of one layer's call) kept in the order of
+    their calls, top to bottom, as the code made them: dot would otherwise order them to shorten edges.
+    The parameters a box takes from a constructor's box are not counted: each neuron has its own."""
+    feeds: dict[int, set[str]] = {box: set() for box in view.collapsed}
+    for edge in exploration.edges:
+        source, target = places[edge.source], places[edge.target]
+        source_box, target_box = view.boxes[source], view.boxes[target]
+        feeder = source_box is None or source_box in view.outputs  # not a constructor's parameters
+        if target_box is not None and source_box != target_box and feeder:
+            feeds[target_box].add(place_name(source) if source_box is None else group_name(source_box))
+    rows: dict[tuple[int | None, frozenset[str]], list[int]] = {}
+    for box in view.collapsed:
+        rows.setdefault((view.group_frames[box], frozenset(feeds[box])), []).append(box)
+    statements = []
+    for (frame, _), boxes in rows.items():
+        if len(boxes) > 1:
+            chain = " -> ".join(group_name(box) for box in reversed(boxes))  # left to right: bottom to top
+            statements.append((frame, f"{{rank=same; {chain} [style=invis]}}\n"))
+    return statements
 
 
 def _value_node(place: int, label: str, op: str) -> list[str]:
@@ -85,7 +115,7 @@ def _value_node(place: int, label: str, op: str) -> list[str]:
     lines = [f"{name} [label={_value_label(label)} id={_quote(f'node-{name}')} shape=plain]\n"]
     if op:
         op_name, op_id, edge_id = f"op_{name}", _quote(f"op-{name}"), _quote(f"edge-op-{name}")
-        lines.append(f"op_{name} [label=<{_escape(op)}> id={op_id} shape=ellipse]\n")
+        lines.append(f"op_{name} [label=<{_escape(op)}> id={op_id} {OP_NODE}]\n")
         lines.append(f"{op_name} -> {name} [id={edge_id}]\n")
     return lines
 
@@ -93,13 +123,13 @@ def _value_node(place: int, label: str, op: str) -> list[str]:
 def _box_node(label: str, box: int, shows_output: bool, size: int) -> str:
     """A collapsed group: its title and its output's data and grad, or how many values it holds."""
     name = group_name(box)
-    title = f'<TD HEIGHT="24"><B>{_escape(label)}</B></TD>'
+    title = f'<TR><TD HEIGHT="{ROW_HEIGHT}">{_bold(label)}</TD></TR>'
     if shows_output:
-        cells = "".join(f"{_number_cell()}{kind} {NUMBER_CELL}</TD>" for kind in ("data", "grad"))
+        cells = "".join(f"<TR>{_number_cell()}{kind} {NUMBER_CELL}</TD></TR>" for kind in ("data", "grad"))
     else:
-        cells = f'<TD HEIGHT="24">{size} values</TD>'
-    table = f'<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{BOX_COLOUR}"><TR>'
-    return f"{name} [label=<{table}{title}{cells}</TR></TABLE>> id={_quote(f'group-{name}')} shape=plain]\n"
+        cells = f'<TR><TD HEIGHT="{ROW_HEIGHT}">{size} values</TD></TR>'
+    table = f'<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2" BGCOLOR="{BOX_COLOUR}">'
+    return f"{name} [label=<{table}{title}{cells}</TABLE>> id={_quote(f'group-{name}')} shape=plain]\n"
 
 
 def _cluster_text(exploration: Exploration, view: View, contents: dict[int | None, list[str]]) -> list[str]:
@@ -171,15 +201,23 @@ def _escape(text: str) -> str:
     return html.escape(visible, quote=False)
 
 
+def _bold(label: str) -> str:
+    """A label in bold; an empty one as nothing (dot refuses an empty <B></B>)."""
+    return f"<B>{_escape(label)}</B>" if label else ""
+
+
 def _number_cell() -> str:
-    return f'<TD FIXEDSIZE="TRUE" WIDTH="{len(NUMBER_CELL) * 8 + 44}" HEIGHT="24">'
+    return f'<TD FIXEDSIZE="TRUE" WIDTH="{NUMBER_WIDTH}" HEIGHT="{ROW_HEIGHT}">'
 
 
 def _value_label(label: str) -> str:
+    """draw_dot's record `label | data | grad`, its fields one above the other as a record's are when
+    the graph runs left to right: a column as narrow as a number, so that a chain of values fits a
+    screen at a readable size."""
     cell = _number_cell()
     return (
-        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"><TR>'
-        f'<TD HEIGHT="24">{_escape(label)}</TD>'
-        f"{cell}data {NUMBER_CELL}</TD>{cell}grad {NUMBER_CELL}</TD>"
-        "</TR></TABLE>>"
+        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2">'
+        f'<TR><TD HEIGHT="{ROW_HEIGHT}">{_bold(label)}</TD></TR>'
+        f"<TR>{cell}data {NUMBER_CELL}</TD></TR><TR>{cell}grad {NUMBER_CELL}</TD></TR>"
+        "</TABLE>>"
     )
