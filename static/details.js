@@ -2,14 +2,15 @@
 
 import { formatNumber } from "./format.js";
 
-export function renderDetails(list, node, state, source, { hideNumeric }) {
+// `name`: what the page calls the node (names.js), never its id.
+export function renderDetails(list, node, state, source, { hideNumeric, name }) {
   const data = state.data.get(node.id);
   const grad = state.grad.get(node.id);
   const line = source.split("\n")[node.line - 1] ?? "";
   let numeric = node.numeric_grad === null ? "tick “numeric check”" : formatNumber(node.numeric_grad);
   if (hideNumeric) numeric = "hidden during the quiz";
   const rows = [
-    ["node", `${node.label || "(unnamed)"} · ${node.id}${node.op ? ` · ${node.op}` : " · leaf"}`],
+    ["node", `${name} · ${node.op ? `made by ${node.op}` : "leaf"}`],
     ["data", data === null ? "not computed yet" : formatNumber(data)],
     ["grad", grad === null ? "not computed yet" : formatNumber(grad)],
     ["numeric grad", numeric],

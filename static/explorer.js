@@ -7,15 +7,18 @@ import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
 import { GraphView } from "./graph.js";
 import { GroupState, listenForToggles, outermost } from "./groups.js";
-import { renderLeaves, tickedLeaves } from "./leaves.js";
+import { FirstVisitHint } from "./hint.js";
+import { renderLeaves, showStep, tickedLeaves } from "./leaves.js";
 import { Quiz } from "./quiz.js";
 import { readShared, writeShared } from "./share.js";
-import { buildTimeline, narrate, phaseText, stateAt } from "./timeline.js";
+import { buildTimeline, narrate, phaseText, rawName, stateAt } from "./timeline.js";
 import { Training } from "./training.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 const PRESENT_TEXT_SCALE = 1.5; // presenter mode's type against the page's
 const TIMELINE_CONTROLS = ["to-start", "step-back", "step-forward", "to-end", "play", "position"];
+// What belongs to a program that ran: off after an error until a program runs again.
+const RUN_CONTROLS = ["nudge", "nudge-reset", "numeric-check", "quiz"];
 
 const page = {
   source: "", // the program of the graph shown
@@ -26,9 +29,12 @@ const page = {
   timer: null,
   examples: [],
   runs: 0, // requests made: only the answer to the last one is shown
+  broken: false, // the last Run failed: the graph shown is an older program's
+  selected: null, // the node whose details are shown
 };
 
-const view = new GraphView($("graph"), selectNode);
+const view = new GraphView($("graph"), (id) => selectNode(id, true), $("minimap"));
+const hint = new FirstVisitHint($("first-visit-hint"), $("first-visit-hint-dismiss"));
 const groups = new GroupState(); // the collapsed groups asked for
 // Another pass of the same program: same layout and view, the same step; only numbers change.
 const training = new Training((index) =>
@@ -45,7 +51,7 @@ function setStatus(text) {
 
 async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around } = {}) {
   const sameProgram = keepOverrides || source === page.source;
-  const overrides = sameProgram ? page.overrides : {};
+  const overrides = keepOverrides ? page.overrides : {}; // Run on the same program undoes its nudges
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
   const chosen = pass !== undefined ? pass : sameProgram ? training.pass : null; // null: the API's default pass
   // Another pass has other group ids: its answer names them, then the same groups are asked for.
@@ -66,19 +72,34 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
     if (otherPass && translated) groups.choose(translated);
     else if (otherPass) groups.forget(); // that pass's calls differ: the API chooses
     page.source = source;
+    if (Object.keys(page.overrides).length && !Object.keys(overrides).length) $("nudge-result").textContent = "";
     page.overrides = overrides;
     clearError(editor);
+    setBroken(false);
     showGraph(graph, { position, keepView, raw, around });
     setStatus("");
   } catch (error) {
     if (ticket !== page.runs) return;
     training.wanted = null;
     showError(editor, error);
+    setBroken(true);
     if (page.timeline && source !== page.source) {
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
     }
     setStatus("");
   }
+}
+
+// After an error, nothing may act on the older program still shown (a nudge would nudge it).
+function setBroken(broken) {
+  page.broken = broken;
+  if (broken) quiz.setOn(false);
+  for (const id of RUN_CONTROLS) $(id).disabled = broken || (id === "nudge-reset" && !hasNudges());
+  if (!broken) $("nudge").disabled = !hasGraph();
+}
+
+function hasNudges() {
+  return Object.keys(page.overrides).length > 0;
 }
 
 // Group ids the server does not know (a link to another program's groups): the API's choice instead.
@@ -99,6 +120,8 @@ function forgetProgram(source) {
   $("nudge-result").textContent = "";
   $("node-details").hidden = true;
   $("node-details").replaceChildren();
+  $("details-empty").hidden = false;
+  page.selected = null;
   quiz.reset();
   groups.forget();
   const example = page.examples.find((candidate) => candidate.id === $("preset").value);
@@ -118,17 +141,20 @@ function showGraph(graph, { position = null, keepPicture = false, keepView = fal
   $("expand-all").disabled = groups.groups.length === 0;
   training.show(graph);
   renderConsole($("console"), graph, (line) => editor.selectLine(line));
+  $("console-panel").hidden = $("console").hidden;
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
   $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";
   const empty = !hasGraph();
   $("graph-empty").hidden = !empty;
   $("zoom").hidden = empty;
-  $("nudge").disabled = empty;
+  $("nudge").disabled = empty || page.broken;
+  $("nudge-reset").disabled = !hasNudges() || page.broken;
   $("download-svg").disabled = !graph.svg;
   $("graph-empty").textContent = empty ? emptyMessage(graph) : "";
   showLeaves();
   goTo(position ?? page.timeline.forwardEnd);
+  if (!empty) hint.graphShown();
 }
 
 function hasGraph() {
@@ -187,10 +213,13 @@ function goTo(position) {
   $("position").disabled = false;
   if (page.position === timeline.last) stopPlaying();
   if (state.step.node) selectNode(state.step.node); // the step's node, for keyboard and screen-reader users
+  else if (page.selected) selectNode(page.selected);
+  if (page.timeline.graph.nodes.length) showStep($("leaves"), state, quiz.on);
   saveToUrl();
 }
 
 function step(delta) {
+  hint.dismiss(); // the first step taken: the hint has done its work
   if (delta === 1 && hasGraph() && quiz.intercepts(page.timeline, page.position + 1)) {
     stopPlaying(); // a question waits for its answer
     return;
@@ -235,11 +264,13 @@ function leafNodes() {
 function showLeaves() {
   const changes = (page.timeline.graph.updates ?? []).filter((change) => change.field === "data");
   const updated = changes.length ? new Map(changes.map((change) => [change.node, change.after])) : null;
-  renderLeaves($("leaves"), leafNodes(), { source: page.source, hideGrads: quiz.on, updated });
+  const state = stateAt(page.timeline, Math.min(page.position, page.timeline.last));
+  const names = page.timeline.names;
+  renderLeaves($("leaves"), leafNodes(), { source: page.source, hideGrads: quiz.on, updated, names, state });
 }
 
 async function nudge() {
-  if (!hasGraph()) return;
+  if (!hasGraph() || page.broken) return;
   const names = tickedLeaves($("leaves"));
   const stepSize = Number($("nudge-step").value);
   try {
@@ -247,8 +278,7 @@ async function nudge() {
     const result = await callApi("api/nudge", request, setStatus);
     page.overrides = result.overrides;
     clearError(editor);
-    const output = page.timeline.nodes.get(page.timeline.graph.output);
-    const name = output.label || output.name || "output";
+    const name = rawName(page.timeline, page.timeline.graph.output);
     $("nudge-result").textContent =
       `${name}: ${formatNumber(result.before)} → ${formatNumber(result.after)} ` +
       `(first-order prediction ${formatNumber(result.predicted)})`;
@@ -258,16 +288,28 @@ async function nudge() {
   }
 }
 
+// Back to the program's own numbers: the same program run without its nudges.
+async function resetNudges() {
+  if (!hasGraph() || page.broken || !hasNudges()) return;
+  await run({ source: page.source, position: page.position });
+  $("nudge-result").textContent = "";
+}
+
 async function toggleNumeric() {
   page.numeric = $("numeric-check").checked;
   if (page.timeline) await run({ source: page.source, position: page.position, keepOverrides: true });
 }
 
-function selectNode(id) {
+// The details of a node at the current step; `clicked`: chosen in the picture, so its panel opens.
+function selectNode(id, clicked = false) {
   const node = page.timeline?.nodes.get(id);
   if (!node) return;
+  page.selected = id;
   const state = stateAt(page.timeline, page.position);
-  renderDetails($("node-details"), node, state, page.source, { hideNumeric: quiz.on });
+  const name = rawName(page.timeline, id);
+  renderDetails($("node-details"), node, state, page.source, { hideNumeric: quiz.on, name });
+  $("details-empty").hidden = true;
+  if (clicked) document.querySelector('[data-panel="details"]').open = true;
 }
 
 // -- sharing: the URL's hash holds the program, the overrides and the position
@@ -375,6 +417,7 @@ async function main() {
     }
   });
   $("nudge").addEventListener("click", nudge);
+  $("nudge-reset").addEventListener("click", resetNudges);
   $("nudge-step").addEventListener("change", saveToUrl);
   $("numeric-check").addEventListener("change", toggleNumeric);
   $("fit").addEventListener("click", () => view.fit());

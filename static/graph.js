@@ -3,18 +3,23 @@
 
 import { formatNumber } from "./format.js";
 import { decorateGroups, markBoxes, renameGroups, sameGroups, shownDeposits } from "./groups.js";
+import { Minimap } from "./minimap.js";
+import { rawName } from "./timeline.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const MIN_TEXT_PX = 10; // fit the whole graph only while its texts stay at least this high on screen
-const READABLE_TEXT_PX = 12; // otherwise show the graph at this text height
+const MIN_TEXT_PX = 12; // fit the whole graph only while its texts stay at least this high on screen
+const READABLE_TEXT_PX = 12; // otherwise show the graph at this text height, with the overview beside
+const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
 const MARGIN = 0.97; // of the box, left around a fitted graph
 const EDGE_PX = 16; // around the picture when it is larger than the box
 const FOLLOW_MARGIN_PX = 12; // a followed node stays this far inside the view
 const MAX_TEXT_PX = 100; // the closest zoom
 
 export class GraphView {
-  constructor(container, onSelect) {
+  // `minimap`: the button that holds the overview of a graph larger than its view.
+  constructor(container, onSelect, minimap = null) {
     this.container = container;
+    this.minimap = minimap ? new Minimap(minimap, (x, y) => this.lookAt(x, y)) : null;
     this.onSelect = onSelect;
     this.svg = null;
     this.textScale = 1; // presenter mode's larger type
@@ -56,6 +61,7 @@ export class GraphView {
     this.drawnUnit = null;
     this.atHome = false;
     this.output = timeline.graph.output;
+    this.minimap?.clear();
     if (!svgText) return;
     const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml").documentElement;
     this.svg = document.importNode(parsed, true);
@@ -81,6 +87,8 @@ export class GraphView {
     }
     for (const group of timeline.graph.groups ?? []) this.groups.set(group.id, byId(`group-${group.id}`));
     decorateGroups(this.svg, timeline.graph.groups ?? []);
+    this.nameTitles();
+    this.minimap?.draw(this.svg, this.home);
     this.fitBox();
     this.place(this.home[0] + this.home[2] / 2, this.home[1] + this.home[3] / 2, 1); // texts at full size
     this.textUnits = this.measureText();
@@ -133,8 +141,6 @@ export class GraphView {
       for (const element of [parts.group, parts.data, parts.grad, parts.op, parts.opEdge, ...parts.edges]) {
         if (!element) continue;
         element.id = renamed(element.id);
-        const title = element.querySelector(":scope > title");
-        if (title) title.textContent = renamed(title.textContent);
       }
       elements.set(id, parts);
       if (this.extents.has(old)) extents.set(id, this.extents.get(old));
@@ -143,7 +149,24 @@ export class GraphView {
     this.extents = extents;
     this.timeline = timeline;
     this.output = timeline.graph.output;
+    this.nameTitles();
     return true;
+  }
+
+  // The tooltips of values, operations and edges in names (Graphviz's own titles hold ids).
+  nameTitles() {
+    const title = (element, text) => {
+      const own = element?.querySelector(":scope > title");
+      if (own) own.textContent = text;
+    };
+    const name = (id) => rawName(this.timeline, id);
+    for (const [id, parts] of this.elements) {
+      const node = this.timeline.nodes.get(id);
+      title(parts.group, name(id));
+      title(parts.op, `${node.op}: makes ${name(id)}`);
+      title(parts.opEdge, `${node.op} → ${name(id)}`);
+      this.timeline.operands.get(id).forEach((operand, k) => title(parts.edges[k], `${name(operand)} → ${name(id)}`));
+    }
   }
 
   // The height of a data text in picture units, measured once at one unit per pixel (on screen
@@ -228,6 +251,15 @@ export class GraphView {
     const left = this.width / 2 - (this.center[0] - x) / this.unit;
     const top = this.height / 2 - (this.center[1] - y) / this.unit;
     this.svg.style.transform = `translate(${left}px, ${top}px)`;
+    const [spanX, spanY] = [this.width * this.unit, this.height * this.unit];
+    this.minimap?.view(this.center[0] - spanX / 2, this.center[1] - spanY / 2, spanX, spanY);
+  }
+
+  // The overview clicked: that point in the middle, at the zoom shown.
+  lookAt(x, y) {
+    if (!this.svg || !this.center) return;
+    this.atHome = false;
+    this.place(...this.clamped([x, y]), this.unit);
   }
 
   // Pan to a node that is not wholly in view, so that stepping never leaves the screen. Measured on
@@ -294,9 +326,12 @@ export class GraphView {
     this.showDeposits(state);
   }
 
+  // Each deposit's amount on its edge, moved up past any label already placed that it would cover
+  // (two edges meeting at one operation put theirs at the same place).
   showDeposits(state) {
     this.deposits.replaceChildren();
     const drawn = (deposit) => Boolean(this.elements.get(deposit.from ?? state.step.node)?.edges[deposit.k]);
+    const placed = [];
     for (const deposit of shownDeposits(state, this.timeline.boxOf, drawn)) {
       const edge = this.elements.get(deposit.from ?? state.step.node).edges[deposit.k];
       const path = edge?.querySelector("path");
@@ -309,6 +344,15 @@ export class GraphView {
       label.setAttribute("text-anchor", "middle");
       label.textContent = `${deposit.amount < 0 ? "" : "+"}${formatNumber(deposit.amount)}`;
       this.deposits.append(label);
+      let box = label.getBBox();
+      for (let tries = 0; tries < 20; tries++) {
+        const hit = placed.find((other) => overlaps(box, other));
+        if (!hit) break;
+        const y = Number(label.getAttribute("y")) - (box.y + box.height - hit.y) - DEPOSIT_GAP;
+        label.setAttribute("y", y);
+        box = label.getBBox();
+      }
+      placed.push(box);
     }
   }
 
@@ -380,6 +424,10 @@ export class GraphView {
     copy.prepend(style);
     return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
   }
+}
+
+function overlaps(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 // The highlight styles, also embedded in a downloaded SVG so that it looks as on screen.

@@ -5,9 +5,10 @@
 import { formatNumber } from "./format.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const WIDTH = 900;
-const HEIGHT = 130;
-const PAD = { left: 80, right: 16, top: 14, bottom: 30 };
+const HEIGHT = 64; // px: a strip above the graph, drawn at the size it is shown (texts 12 px)
+const PAD = { left: 62, right: 12, top: 8, bottom: 16 };
+const RADIUS = 4;
+const CHOSEN_RADIUS = 6.5;
 const LOG_SPAN = 100; // a log scale when the losses span more than two decades
 
 function make(name, attributes = {}, text = "") {
@@ -30,6 +31,7 @@ export function drawPasses(container, legend, passes, chosen, onPick) {
   legend.textContent = "";
   container.hidden = passes.length < 2;
   if (container.hidden) return;
+  const WIDTH = Math.max(240, container.clientWidth || 900);
   const log = usesLog(passes);
   const scale = log ? Math.log10 : (value) => value;
   const ys = passes.map((pass) => scale(pass.data));
@@ -43,15 +45,15 @@ export function drawPasses(container, legend, passes, chosen, onPick) {
   svg.append(
     make("line", { x1: PAD.left, y1: bottom, x2: WIDTH - PAD.right, y2: bottom, class: "axis" }),
     make("line", { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: bottom, class: "axis" }),
-    make("text", { x: PAD.left - 14, y: PAD.top + 10, class: "tick end" }, formatNumber(Math.max(...passes.map((p) => p.data)))),
-    make("text", { x: PAD.left - 14, y: bottom, class: "tick end" }, formatNumber(Math.min(...passes.map((p) => p.data)))),
-    make("text", { x: PAD.left, y: HEIGHT - 8, class: "tick" }, "pass 1"),
-    make("text", { x: WIDTH - PAD.right, y: HEIGHT - 8, class: "tick end" }, `pass ${passes.length}`),
-    make("text", { x: (WIDTH + PAD.left) / 2, y: HEIGHT - 8, class: "tick middle" }, `${passes[0].label || "output"}${log ? " (log scale)" : ""}`),
+    make("text", { x: PAD.left - 6, y: PAD.top + 8, class: "tick end" }, formatNumber(Math.max(...passes.map((p) => p.data)))),
+    make("text", { x: PAD.left - 6, y: bottom, class: "tick end" }, formatNumber(Math.min(...passes.map((p) => p.data)))),
+    make("text", { x: PAD.left, y: HEIGHT - 2, class: "tick" }, "pass 1"),
+    make("text", { x: WIDTH - PAD.right, y: HEIGHT - 2, class: "tick end" }, `pass ${passes.length}`),
+    make("text", { x: (WIDTH + PAD.left) / 2, y: HEIGHT - 2, class: "tick middle" }, `${passes[0].label || "output"}${log ? " (log scale)" : ""}`),
     make("polyline", { points: passes.map((pass, i) => `${x(i)},${y(ys[i])}`).join(" "), class: "curve" }),
   );
   passes.forEach((pass, i) => {
-    const point = make("circle", { cx: x(i), cy: y(ys[i]), r: i === chosen ? 10 : 7, tabindex: 0, role: "button" });
+    const point = make("circle", { cx: x(i), cy: y(ys[i]), r: i === chosen ? CHOSEN_RADIUS : RADIUS, tabindex: 0, role: "button" });
     point.classList.add("point");
     point.classList.toggle("stale", pass.stale);
     point.classList.toggle("chosen", i === chosen);

@@ -2,7 +2,7 @@
 // node they go into, in turn; then the page says right or wrong, shows the arithmetic and the step.
 
 import { formatNumber } from "./format.js";
-import { questionsAt } from "./timeline.js";
+import { questionsAt, rawName } from "./timeline.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -73,9 +73,10 @@ export class Quiz {
     const question = questions[index];
     const step = timeline.steps[position];
     const through = timeline.nodes.get(step.node);
+    const throughName = rawName(timeline, step.node);
     const of = questions.length > 1 ? ` (${index + 1} of ${questions.length} nodes this step feeds)` : "";
     $("quiz-question").textContent =
-      `Backward step ${step.index} / ${step.total} goes through ${through.label || through.name || step.node}` +
+      `Backward step ${step.index} / ${step.total} goes through ${throughName}` +
       ` (${through.op}). What is ${question.name}.grad after it?${of}`;
     $("quiz-label").textContent = `${question.name}.grad =`;
     $("quiz-answer").value = "";

@@ -5,6 +5,7 @@
 
 import { formatNumber as f } from "./format.js";
 import { hiddenIn, mergeBackward, mergeForward } from "./groups.js";
+import { nameIn, nameTable } from "./names.js";
 
 export function buildTimeline(graph, source = "", collapsed = graph.collapsed ?? []) {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
@@ -38,7 +39,8 @@ export function buildTimeline(graph, source = "", collapsed = graph.collapsed ??
   const forwardEnd = seed - 1 - resets.length;
   const sourceLines = source.split("\n");
   const last = steps.length - 1;
-  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last };
+  const names = nameTable(graph);
+  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last, names };
 }
 
 export function phaseText(timeline, position) {
@@ -91,14 +93,14 @@ export function stateAt(timeline, position) {
 
 const PLAIN_NAME = /^[\p{L}\p{N}_.[\]]+$/u; // a name, a path like n.w[2], or a number
 
-function rawName(timeline, id) {
-  const node = timeline.nodes.get(id);
-  return node ? node.label || node.name || node.path || id : id;
+// The name a person reads (names.js): never an internal id.
+export function rawName(timeline, id) {
+  return nameIn(timeline.names, id);
 }
 
 // A name to write before `.grad` or an operator: a label with operators or spaces in parentheses,
 // so that `(x1*w1 + x2*w2).grad` cannot be read as `x1*w1 + x2*(w2.grad)`.
-function nameOf(timeline, id) {
+export function nameOf(timeline, id) {
   const name = rawName(timeline, id);
   return PLAIN_NAME.test(name) ? name : `(${name})`;
 }

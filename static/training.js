@@ -3,6 +3,7 @@
 
 import { formatNumber } from "./format.js";
 import { drawPasses, passText } from "./passes.js";
+import { rawName } from "./timeline.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -49,7 +50,7 @@ export class Training {
     $("stale-warning").hidden = !stale;
     if (!stale) return;
     const carried = timeline.graph.nodes.find((node) => node.grad_before);
-    const example = carried ? ` (${carried.label || carried.name || carried.path}.grad was ${formatNumber(carried.grad_before)})` : "";
+    const example = carried ? ` (${rawName(timeline, carried.id)}.grad was ${formatNumber(carried.grad_before)})` : "";
     $("stale-warning").textContent =
       `Stale pass: the grads were not set to zero before backward(), so they start from the last pass's values${example} ` +
       "and this pass's grads add up on top of them. This is the zero_grad bug: set every p.grad = 0.0 before loss.backward().";
