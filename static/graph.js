@@ -8,7 +8,8 @@ import { rawName } from "./timeline.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MIN_TEXT_PX = 12; // fit the whole graph only while its texts stay at least this high on screen
-const READABLE_TEXT_PX = 12; // otherwise show the graph at this text height, with the overview beside
+const READABLE_TEXT_PX = 12.2; // otherwise show the graph at this text height, with the overview beside
+const MIN_SHOWN = 4; // values a large graph's first view shows, at least, when it can
 const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
 const MARGIN = 0.97; // of the box, left around a fitted graph
 const EDGE_PX = 16; // around the picture when it is larger than the box
@@ -163,6 +164,10 @@ export class GraphView {
     for (const [id, parts] of this.elements) {
       const node = this.timeline.nodes.get(id);
       title(parts.group, name(id));
+      // The label slot of an unlabelled value (its texts: the name, data, grad) shows the page's name.
+      const texts = node.label ? [] : (parts.group?.querySelectorAll(":scope > text") ?? []);
+      const pictured = this.timeline.pictured.get(id);
+      if (texts.length === 3 && pictured && texts[0].textContent !== pictured) texts[0].textContent = pictured;
       title(parts.op, `${node.op}: makes ${name(id)}`);
       title(parts.opEdge, `${node.op} → ${name(id)}`);
       this.timeline.operands.get(id).forEach((operand, k) => title(parts.edges[k], `${name(operand)} → ${name(id)}`));
@@ -207,8 +212,46 @@ export class GraphView {
     }
     this.unit = this.textUnits / (READABLE_TEXT_PX * this.textScale);
     const box = this.extentOf(this.output);
-    this.center = box ? [box.x + box.width / 2, box.y + box.height / 2] : [x + width, y + height / 2];
+    this.center = box ? this.busiestAround(box) : [x + width, y + height / 2];
     this.place(...this.clamped(this.center), this.unit);
+  }
+
+  // A view at the zoom set that holds `box` (the output) and as many values as it can: the output with
+  // what made it, rather than the output alone in empty space. When no such view holds MIN_SHOWN
+  // values (a phone), the busiest part of the picture: its structure, readable, rather than a corner.
+  busiestAround(box) {
+    const [spanX, spanY] = [this.width * this.unit, this.height * this.unit];
+    const middle = (b) => [b.x + b.width / 2, b.y + b.height / 2];
+    const collapsed = [...this.groups.values()].filter((element) => element?.classList.contains("node"));
+    const shapes = [
+      ...[...this.elements.keys()].map((id) => this.extentOf(id)),
+      ...collapsed.map((element) => this.toPicture(element.getBoundingClientRect())),
+    ].filter(Boolean);
+    const boxes = [...new Map(shapes.map((b) => [`${b.x} ${b.y}`, b])).values()]; // a box once, not once per value in it
+    const score = (center) => {
+      const [left, top] = [center[0] - spanX / 2, center[1] - spanY / 2];
+      const inside = (b) => b.x >= left && b.y >= top && b.x + b.width <= left + spanX && b.y + b.height <= top + spanY;
+      return [inside(box), boxes.filter(inside).length];
+    };
+    let best = this.clamped(middle(box));
+    let most = -1;
+    const fractions = [0.15, 0.3, 0.5, 0.7, 0.85];
+    for (const fx of fractions) {
+      for (const fy of fractions) {
+        const [cx, cy] = middle(box);
+        const center = this.clamped([cx + (0.5 - fx) * spanX, cy + (0.5 - fy) * spanY]);
+        const [holds, count] = score(center);
+        if (holds && count > most) [best, most] = [center, count];
+      }
+    }
+    if (most >= MIN_SHOWN) return best;
+    for (const other of boxes) {
+      const center = this.clamped(middle(other));
+      const [, count] = score(center);
+      if (count > most) [best, most] = [center, count];
+    }
+    this.holdView = true; // the output is elsewhere: the first step does not pan away to it
+    return best;
   }
 
   // A centre moved as little as needed to keep the view inside the picture (and a small margin).

@@ -5,7 +5,6 @@
 // apart by their call (`act.tanh() in Neuron 3 · call 2`).
 
 const MAX_NAME = 40; // characters, as the API shortens `expr`
-const INTERNAL_ID = /^[ngc]\d+$/; // what the API calls a node or a group: never shown
 
 function shorten(text) {
   return text.length <= MAX_NAME ? text : `${text.slice(0, MAX_NAME - 1)}…`;
@@ -17,24 +16,20 @@ function literal(x) {
   return String(x);
 }
 
+// A name the program gave: a label, a variable's name, a path.
 function ownName(node) {
-  for (const candidate of [node.label, node.name, node.path, node.expr]) {
-    if (candidate && !INTERNAL_ID.test(candidate)) return candidate;
-  }
-  return null;
+  return node.label || node.name || node.path || null;
 }
 
-// The expression rebuilt from its operation and operands (`a*b`, `(x1*w1 + x2*w2).tanh()`, `x**2`), an
-// operand without a name of its own rebuilt in turn, two levels deep, then written `…`.
-// `graph`: {byId, operands} (id -> node, id -> operand ids).
-function rebuilt(node, graph, depth = 0) {
+// An operand's name as part of an expression: in parentheses unless it is one word.
+function operand(name) {
+  return /^[\p{L}\p{N}_.[\]…-]+$/u.test(name) ? name : `(${name})`;
+}
+
+// The expression rebuilt from its operation and its operands' names: `a*b`, `(x1*w1 + x2*w2).tanh()`.
+function rebuilt(node, operandNames) {
   if (!node.op) return literal(node.data);
-  const wrap = (id) => {
-    const operand = graph.byId.get(id);
-    const name = operand ? (ownName(operand) ?? (depth < 1 ? rebuilt(operand, graph, depth + 1) : "…")) : "…";
-    return /^[\p{L}\p{N}_.[\]…]+$/u.test(name) ? name : `(${name})`;
-  };
-  const [a, b] = (graph.operands.get(node.id) ?? []).map(wrap);
+  const [a, b] = operandNames.map(operand);
   if (node.op === "+" && b !== undefined) return `${a} + ${b}`;
   if (node.op === "*" && b !== undefined) return `${a}*${b}`;
   if (a === undefined) return node.op;
@@ -42,22 +37,44 @@ function rebuilt(node, graph, depth = 0) {
   return `${a}.${node.op === "ReLU" ? "relu" : node.op}()`;
 }
 
-// id -> the name a person reads, for every node of a graph answer.
-export function nameTable(graph) {
+// id -> [the name in a sentence, the name in the picture's label slot] for every node of a graph
+// answer. A value is named by what the program gave it, else by `expr`; a part of a longer expression
+// (the 3 of `3*x**2`, the first sums of `sum(...)`) shares its `expr` with the value it feeds, so it is
+// named by its operation and operands instead.
+function names(graph) {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const operands = new Map(graph.nodes.map((node) => [node.id, []]));
-  for (const edge of graph.edges) operands.get(edge.target)?.push(edge.source);
-  const groups = new Map((graph.groups ?? []).map((group) => [group.id, group]));
-  const names = new Map();
-  for (const node of graph.nodes) {
-    names.set(node.id, shorten(ownName(node) ?? rebuilt(node, { byId, operands })));
+  const feeds = new Map(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) {
+    operands.get(edge.target)?.push(edge.source);
+    feeds.get(edge.source)?.push(edge.target);
   }
-  // Values named alike but made in different calls: the call tells them apart.
+  const order = [...new Set([...(graph.forward ?? []), ...graph.nodes.map((node) => node.id)])];
+  const named = new Map();
+  for (const id of order) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const own = ownName(node);
+    const expr = node.expr || null;
+    const part = expr && feeds.get(id).some((next) => byId.get(next)?.expr === expr);
+    const made = expr && !part ? expr : rebuilt(node, operands.get(id).map((other) => named.get(other) ?? "…"));
+    named.set(id, shorten(own ?? made));
+  }
+  return named;
+}
+
+// id -> the name a person reads. Values named alike but made in different calls are told apart by
+// their call (`act.tanh() in Neuron 3 · call 2`); `pictured` gets the bare names, as the picture
+// shows them inside the call's frame.
+export function nameTable(graph, pictured = null) {
+  const named = names(graph);
   const count = new Map();
-  for (const name of names.values()) count.set(name, (count.get(name) ?? 0) + 1);
+  for (const name of named.values()) count.set(name, (count.get(name) ?? 0) + 1);
+  const groups = new Map((graph.groups ?? []).map((group) => [group.id, group]));
   const told = new Map();
   for (const node of graph.nodes) {
-    const name = names.get(node.id);
+    const name = named.get(node.id);
+    pictured?.set(node.id, name);
     const call = groups.get(node.group)?.label;
     told.set(node.id, count.get(name) > 1 && call && !node.label ? `${name} in ${call}` : name);
   }

@@ -39,8 +39,9 @@ export function buildTimeline(graph, source = "", collapsed = graph.collapsed ??
   const forwardEnd = seed - 1 - resets.length;
   const sourceLines = source.split("\n");
   const last = steps.length - 1;
-  const names = nameTable(graph);
-  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last, names };
+  const pictured = new Map(); // the names in the picture's label slots
+  const names = nameTable(graph, pictured);
+  return { graph, nodes, operands, boxOf, groups, steps, forwardEnd, seed, backwardEnd, sourceLines, rawToPosition, last, names, pictured };
 }
 
 export function phaseText(timeline, position) {
@@ -161,8 +162,12 @@ export function narrate(timeline, position) {
   if (step.kind === "reset" || step.kind === "update") return [changeLine(timeline, step)];
   if (step.group) return boxLines(timeline, step, state);
   if (step.kind === "forward") {
-    if (!node.op) return [`${name} = ${f(node.data)} (a leaf: its data is given)`];
-    return [`${name} = ${describe(timeline, step.node)} = ${arithmetic(timeline, step.node)} = ${f(node.data)}`];
+    // A value named by its own expression is not written twice: `(x**2) = (3.0000)**2 = 9.0000`.
+    const subject = nameOf(timeline, step.node);
+    if (!node.op) return [`${subject} = ${f(node.data)} (a leaf: its data is given)`];
+    const made = describe(timeline, step.node);
+    const formula = made === rawName(timeline, step.node) ? "" : `${made} = `;
+    return [`${subject} = ${formula}${arithmetic(timeline, step.node)} = ${f(node.data)}`];
   }
   if (step.deposits.length === 0) {
     return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];

@@ -14,12 +14,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 
-from engine.exploration import Exploration
+from engine.exploration import Exploration, NodeRecord
 from engine.picture.view import View, make_view
 
 NUMBER_CELL = "-000.0000"  # the widest number the cells are sized for; wider ones overflow, never relayout
 NUMBER_WIDTH = 104  # px at 12 px DejaVu Sans: "grad -000.0000" and a margin
 ROW_HEIGHT = 20
+NAME_SIZE = 11  # an unlabelled value's name in its label slot
+NAME_COLOUR = "#5b5b66"
 OP_NODE = "shape=ellipse width=0.3 height=0.3 margin=0.03"  # an operation: as small as its sign
 # The graph has a name: an unnamed one gets a counter that a long-lived dot increases from graph to graph.
 GRAPH_NAME = "computation graph"
@@ -40,7 +42,7 @@ def structure_key(exploration: Exploration, view: View | None = None) -> tuple[o
     """What the layout depends on, and nothing else: labels, operations, edges and groups between places."""
     view = view or make_view(exploration, [])
     places = {node.id: index for index, node in enumerate(exploration.nodes)}
-    nodes = tuple((node.label, node.op) for node in exploration.nodes)
+    nodes = tuple((node.label, slot_name(node), node.op) for node in exploration.nodes)
     edges = tuple((places[edge.source], places[edge.target]) for edge in exploration.edges)
     groups = tuple(group.label for group in exploration.groups)
     shown = (view.clusters, view.group_frames, view.frames, view.collapsed, list(view.outputs.items()))
@@ -73,7 +75,7 @@ def dot_source(exploration: Exploration, view: View | None = None) -> str:
     contents: dict[int | None, list[str]] = {}  # the statements of each cluster (None: the graph itself)
     for place, node in enumerate(exploration.nodes):
         if view.boxes[place] is None:
-            contents.setdefault(view.frames[place], []).extend(_value_node(place, node.label, node.op))
+            contents.setdefault(view.frames[place], []).extend(_value_node(place, node.label, slot_name(node), node.op))
     places = {node.id: index for index, node in enumerate(exploration.nodes)}
     sizes = Counter(view.boxes)
     for box in view.collapsed:
@@ -110,9 +112,16 @@ def _box_order(exploration: Exploration, view: View, places: dict[str, int]) -> 
     return statements
 
 
-def _value_node(place: int, label: str, op: str) -> list[str]:
+def slot_name(node: NodeRecord) -> str:
+    """What the label slot of an unlabelled value shows, in a lighter colour: the name the page gives it
+    (its variable, its path, else the source text that made it), so that a name read in the narration
+    can be found in the picture."""
+    return "" if node.label else node.name or node.path or node.expr
+
+
+def _value_node(place: int, label: str, shown_name: str, op: str) -> list[str]:
     name = place_name(place)
-    lines = [f"{name} [label={_value_label(label)} id={_quote(f'node-{name}')} shape=plain]\n"]
+    lines = [f"{name} [label={_value_label(label, shown_name)} id={_quote(f'node-{name}')} shape=plain]\n"]
     if op:
         op_name, op_id, edge_id = f"op_{name}", _quote(f"op-{name}"), _quote(f"edge-op-{name}")
         lines.append(f"op_{name} [label=<{_escape(op)}> id={op_id} {OP_NODE}]\n")
@@ -206,18 +215,23 @@ def _bold(label: str) -> str:
     return f"<B>{_escape(label)}</B>" if label else ""
 
 
+def _light(name: str) -> str:
+    """An unlabelled value's name: smaller and lighter than a label, the program's own."""
+    return f'<FONT POINT-SIZE="{NAME_SIZE}" COLOR="{NAME_COLOUR}">{_escape(name)}</FONT>' if name else ""
+
+
 def _number_cell() -> str:
     return f'<TD FIXEDSIZE="TRUE" WIDTH="{NUMBER_WIDTH}" HEIGHT="{ROW_HEIGHT}">'
 
 
-def _value_label(label: str) -> str:
+def _value_label(label: str, name: str = "") -> str:
     """draw_dot's record `label | data | grad`, its fields one above the other as a record's are when
     the graph runs left to right: a column as narrow as a number, so that a chain of values fits a
     screen at a readable size."""
     cell = _number_cell()
     return (
         '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2">'
-        f'<TR><TD HEIGHT="{ROW_HEIGHT}">{_bold(label)}</TD></TR>'
+        f'<TR><TD HEIGHT="{ROW_HEIGHT}">{_bold(label) if label else _light(name)}</TD></TR>'
         f"<TR>{cell}data {NUMBER_CELL}</TD></TR><TR>{cell}grad {NUMBER_CELL}</TD></TR>"
         "</TABLE>>"
     )

@@ -155,8 +155,10 @@ def test_the_timeline_of_a_pass_walks_its_resets_then_backward_then_its_updates(
     assert page.is_visible(tid("leaves-after"))
     row = page.locator(f"{tid('leaves')} tbody tr", has_text=name).first.locator("td")
     assert row.nth(1).text_content() == name
-    assert row.nth(2).text_content() == format_number(change["before"])
-    assert row.nth(3).text_content() == format_number(change["after"])
+    assert row.nth(2).text_content() == format_number(change["after"])  # its data at this step: updated
+    assert row.nth(3).text_content() == format_number(change["after"])  # the column of the data after the update
+    later = page.locator(f"{tid('leaves')} tbody tr", has_text=node_name(nodes[second["node"]])).first.locator("td")
+    assert later.nth(2).text_content() == format_number(second["before"])  # not yet updated
     screenshot(page, "72-update")
 
 
