@@ -1,6 +1,7 @@
 """The time of one timeline step in the browser, on the MLP loss example and on the last pass of the
-training loop (`lecture-training`, about 400 values per pass: from the end back, its 41 updates
-then backward steps), and the time to choose another pass (PageUp to the new numbers laid out).
+training loop expanded (`lecture-training`, about 400 values per pass: from the end back, its 41 updates
+then backward steps), the time to choose another pass (PageUp to the new numbers laid out), to toggle a
+group (a neuron's call expanded or collapsed, to its new picture shown) and to the page's first graph.
 
 Run: python -m bench.page     (starts the app and Debian's Chromium itself)
 Prints, for steps in the forward and the backward phase, the time from the key press to the
@@ -66,23 +67,64 @@ def measure(page: Page, graph: str, phases: list[tuple[str, str, str]]) -> None:
         )
 
 
+TOGGLE = """async () => {
+  // Expand the first collapsed box, then collapse its call again by its title: each until its picture is shown.
+  const box = document.querySelector('[data-testid=graph] .group-box');
+  const id = box.dataset.group;
+  const shown = (kind) => document.querySelector(`[data-testid=graph] .${kind}[data-group="${id}"]`)
+    && document.querySelector('[data-testid=status]').textContent === '';
+  const times = [];
+  for (const [target, kind] of [[box, 'group-title'], [null, 'group-box']]) {
+    const element = target ?? document.querySelector(`[data-testid=graph] .group-title[data-group="${id}"]`);
+    const start = performance.now();
+    element.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    while (!shown(kind)) await new Promise(resolve => setTimeout(resolve, 0));
+    document.body.getBoundingClientRect();
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
+TOGGLES = 10
+FRAME_MS = 16.0  # one frame at 60 Hz: a step on the expanded training pass at p95
+TOGGLE_MS = 100.0  # a group expanded or collapsed, p50
+FIRST_GRAPH_MS = 1000.0  # the page's first graph after load
+
+
+def first_graph(page: Page, url: str) -> float:
+    """Milliseconds from the start of navigation to the first graph shown (its performance mark)."""
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]")
+    return float(page.evaluate("performance.getEntriesByName('first-graph')[0].startTime"))
+
+
 def main() -> None:
     with running_server(workers=1) as port, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.wait_for_selector("body[data-ready=true]")
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        url = f"http://127.0.0.1:{port}/"
+        first_graph(page, url)  # warm: the server's first layout and the browser's module cache
+        loads = sorted(first_graph(page, url) for _ in range(5))
+        print(f"first graph after load (5 loads): p50 {statistics.median(loads):.0f} ms, max {loads[-1]:.0f} ms")
         page.select_option('[data-testid="preset"]', "mlp-loss")
-        page.wait_for_function("document.querySelector('[data-testid=phase]').textContent.startsWith('forward 398')")
+        page.wait_for_selector("[data-testid=graph] .group-box")
+        page.wait_for_function("document.querySelector('[data-testid=status]').textContent === ''")
         nodes = page.locator("[data-testid=graph] svg g.node").count()
-        print(f"MLP loss example: {nodes} SVG nodes (values and operations)")
+        print(f"MLP loss example, its neurons collapsed: {nodes} SVG nodes")
         print(f"{HEADER} {'next frame p50':>15} {'p95':>7}")
         measure(page, "mlp-loss", [("forward", "Home", "ArrowRight"), ("backward", "End", "ArrowLeft")])
         page.select_option('[data-testid="preset"]', "lecture-training")
         page.wait_for_function("document.querySelector('[data-testid=pass-info]').textContent.startsWith('pass 20')")
         page.wait_for_function("document.querySelector('[data-testid=status]').textContent === ''")
+        toggles = sorted(t for _ in range(TOGGLES) for t in page.evaluate(TOGGLE))
+        print(
+            f"a group toggled ({len(toggles)} times, expand and collapse): p50 {statistics.median(toggles):.1f} ms, "
+            f"p95 {toggles[int(len(toggles) * 0.95) - 1]:.1f} ms"
+        )
+        page.click('[data-testid="expand-all"]')
+        page.wait_for_function("!document.querySelector('[data-testid=graph] .group-box')")
+        page.wait_for_function("document.querySelector('[data-testid=status]').textContent === ''")
         nodes = page.locator("[data-testid=graph] svg g.node").count()
-        print(f"Training loop, its last pass: {nodes} SVG nodes; the timeline runs through resets and updates")
+        print(f"Training loop, its last pass expanded: {nodes} SVG nodes; the timeline runs through resets and updates")
         # From the start forward through forward and resets; from the end back through updates and backward.
         measure(page, "training", [("forward", "Home", "ArrowRight"), ("upd+back", "End", "ArrowLeft")])
         switches = [page.evaluate(SWITCH_PASS) for _ in range(PASS_SWITCHES)]
@@ -92,6 +134,10 @@ def main() -> None:
             f"choosing another pass (PageUp, {PASS_SWITCHES} times): to the new picture laid out "
             f"p50 {statistics.median(total):.1f} ms, p95 {total[-1]:.1f} ms (max); of which the request "
             f"p50 {statistics.median(server):.1f} ms"
+        )
+        print(
+            f"targets: a step <= {FRAME_MS} ms at p95, a toggle <= {TOGGLE_MS} ms at p50, "
+            f"first graph <= {FIRST_GRAPH_MS} ms"
         )
         browser.close()
 
