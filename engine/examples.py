@@ -222,7 +222,11 @@ EXAMPLES = [
         "zero-grad-bug",
         "The same loop without zero_grad",
         training_loop(zero_grad=False),
-        "The lecture's bug: without p.grad = 0.0 each pass adds to the last pass's grads, and the steps grow.",
+        (
+            "The lecture's bug: without p.grad = 0.0 each pass adds its grads to the last pass's. On this tiny "
+            "problem it still trains, but the accumulated grads make steps too large: the loss spikes (passes 8 "
+            "and 12) where they overshoot, then falls again."
+        ),
     ),
     Example(
         "learning-rate-too-high",

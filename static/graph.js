@@ -11,6 +11,9 @@ const MIN_TEXT_PX = 12; // fit the whole graph only while its texts stay at leas
 const READABLE_TEXT_PX = 12.2; // otherwise show the graph at this text height, with the overview beside
 const MIN_SHOWN = 4; // values a large graph's first view shows, at least, when it can
 const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
+const DEPOSIT_CHAR_PX = 7.6; // a character of a deposit label (bold 12 px DejaVu Sans digits)
+const DEPOSIT_ASCENT_PX = 11;
+const DEPOSIT_HEIGHT_PX = 14;
 const MARGIN = 0.97; // of the box, left around a fitted graph
 const EDGE_PX = 16; // around the picture when it is larger than the box
 const FOLLOW_MARGIN_PX = 12; // a followed node stays this far inside the view
@@ -386,15 +389,16 @@ export class GraphView {
       label.setAttribute("class", "deposit");
       label.setAttribute("text-anchor", "middle");
       label.textContent = `${deposit.amount < 0 ? "" : "+"}${formatNumber(deposit.amount)}`;
-      this.deposits.append(label);
-      let box = label.getBBox();
+      // Its box from its text (12 px bold: 7.6 px a character), so that no layout is forced mid-step.
+      const width = label.textContent.length * DEPOSIT_CHAR_PX;
+      const box = { x: middle.x - width / 2, y: middle.y - 4 - DEPOSIT_ASCENT_PX, width, height: DEPOSIT_HEIGHT_PX };
       for (let tries = 0; tries < 20; tries++) {
         const hit = placed.find((other) => overlaps(box, other));
         if (!hit) break;
-        const y = Number(label.getAttribute("y")) - (box.y + box.height - hit.y) - DEPOSIT_GAP;
-        label.setAttribute("y", y);
-        box = label.getBBox();
+        box.y = hit.y - box.height - DEPOSIT_GAP;
       }
+      label.setAttribute("y", box.y + DEPOSIT_ASCENT_PX);
+      this.deposits.append(label);
       placed.push(box);
     }
   }
