@@ -14,6 +14,7 @@ const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
 const DEPOSIT_CHAR_PX = 7.6; // a character of a deposit label (bold 12 px DejaVu Sans digits)
 const DEPOSIT_ASCENT_PX = 11;
 const DEPOSIT_HEIGHT_PX = 14;
+const DEPOSIT_PLACES = [0.4, 0.25, 0.55, 0.12]; // along its edge, from the operand, in order of preference
 const MARGIN = 0.97; // of the box, left around a fitted graph
 const EDGE_PX = 16; // around the picture when it is larger than the box
 const FOLLOW_MARGIN_PX = 12; // a followed node stays this far inside the view
@@ -31,6 +32,7 @@ export class GraphView {
     this.groups = new Map(); // group id -> its cluster or its collapsed box
     this.shown = new Map(); // element -> last text, to touch the DOM only on change
     this.extents = new Map(); // id -> the node's bounding box in picture units (the layout never changes)
+    this.shapes = new WeakMap(); // a node's element -> its box from its polygons (deposit labels avoid it)
     container.addEventListener("click", (event) => {
       const group = event.target.closest?.('g.node[id^="node-"]');
       if (group && !this.dragged) this.onSelect(group.id.slice(5));
@@ -377,30 +379,66 @@ export class GraphView {
   showDeposits(state) {
     this.deposits.replaceChildren();
     const drawn = (deposit) => Boolean(this.elements.get(deposit.from ?? state.step.node)?.edges[deposit.k]);
-    const placed = [];
+    // Nothing over the operation the deposits leave from: its sign stays readable.
+    const ellipse = this.elements.get(state.step.node)?.op?.querySelector("ellipse");
+    const placed = ellipse ? [ellipseBox(ellipse)] : [];
+    const step = this.elements.get(state.step.node)?.group;
+    if (step) placed.push(this.shapeOf(step));
     for (const deposit of shownDeposits(state, this.timeline.boxOf, drawn)) {
       const edge = this.elements.get(deposit.from ?? state.step.node).edges[deposit.k];
       const path = edge?.querySelector("path");
       if (!path) continue;
-      const middle = path.getPointAtLength(path.getTotalLength() * 0.4);
       const label = document.createElementNS(SVG_NS, "text");
-      label.setAttribute("x", middle.x);
-      label.setAttribute("y", middle.y - 4);
       label.setAttribute("class", "deposit");
       label.setAttribute("text-anchor", "middle");
       label.textContent = `${deposit.amount < 0 ? "" : "+"}${formatNumber(deposit.amount)}`;
-      // Its box from its text (12 px bold: 7.6 px a character), so that no layout is forced mid-step.
+      // Its box from its text (12 px bold: 7.6 px a character), so that no layout is forced mid-step:
+      // the first place along the edge where it covers no other label, else above the others.
       const width = label.textContent.length * DEPOSIT_CHAR_PX;
-      const box = { x: middle.x - width / 2, y: middle.y - 4 - DEPOSIT_ASCENT_PX, width, height: DEPOSIT_HEIGHT_PX };
-      for (let tries = 0; tries < 20; tries++) {
-        const hit = placed.find((other) => overlaps(box, other));
-        if (!hit) break;
-        box.y = hit.y - box.height - DEPOSIT_GAP;
+      const length = path.getTotalLength();
+      const source = this.elements.get(deposit.to)?.group;
+      const obstacles = source ? [...placed, this.shapeOf(source)] : placed;
+      const [start, end] = [path.getPointAtLength(0), path.getPointAtLength(length)];
+      const sides = start.y > end.y + 1 ? ["below", "above"] : ["above", "below"]; // away from the other edges
+      const boxAt = (t, side = "above") => {
+        const point = path.getPointAtLength(length * t);
+        const y = side === "above" ? point.y - 4 - DEPOSIT_ASCENT_PX : point.y + 4;
+        return { x: point.x - width / 2, y, width, height: DEPOSIT_HEIGHT_PX };
+      };
+      const candidates = DEPOSIT_PLACES.flatMap((t) => sides.map((side) => boxAt(t, side)));
+      let box = candidates.find((candidate) => !obstacles.some((other) => overlaps(candidate, other)));
+      if (!box) {
+        box = boxAt(DEPOSIT_PLACES[0]);
+        for (let tries = 0; tries < 20; tries++) {
+          const hit = placed.find((other) => overlaps(box, other));
+          if (!hit) break;
+          box.y = hit.y - box.height - DEPOSIT_GAP;
+        }
       }
+      label.setAttribute("x", box.x + width / 2);
       label.setAttribute("y", box.y + DEPOSIT_ASCENT_PX);
       this.deposits.append(label);
       placed.push(box);
     }
+  }
+
+  // A drawn node's box from its polygons' points, in picture units: read once, with no layout.
+  shapeOf(group) {
+    if (!this.shapes.has(group)) {
+      const xs = [];
+      const ys = [];
+      for (const polygon of group.querySelectorAll("polygon")) {
+        for (const pair of (polygon.getAttribute("points") ?? "").trim().split(/\s+/)) {
+          const [x, y] = pair.split(",").map(Number);
+          if (Number.isFinite(x) && Number.isFinite(y)) [xs.push(x), ys.push(y)];
+        }
+      }
+      const box = xs.length
+        ? { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) }
+        : { x: 0, y: 0, width: 0, height: 0 };
+      this.shapes.set(group, box);
+    }
+    return this.shapes.get(group);
   }
 
   // Fit: the whole picture, however small its text.
@@ -471,6 +509,11 @@ export class GraphView {
     copy.prepend(style);
     return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
   }
+}
+
+function ellipseBox(ellipse) {
+  const [cx, cy, rx, ry] = ["cx", "cy", "rx", "ry"].map((name) => Number(ellipse.getAttribute(name)));
+  return { x: cx - rx, y: cy - ry, width: 2 * rx, height: 2 * ry };
 }
 
 function overlaps(a, b) {

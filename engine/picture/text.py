@@ -27,7 +27,7 @@ OP_NODE = "shape=ellipse width=0.3 height=0.3 margin=0.03"  # an operation: as s
 GRAPH_NAME = "computation graph"
 HEADER = (
     f'digraph "{GRAPH_NAME}" {{\n'
-    '\tgraph [bgcolor=transparent rankdir=LR fontname="DejaVu Sans" ranksep=0.3 nodesep=0.2]\n'
+    '\tgraph [bgcolor=transparent rankdir=LR fontname="DejaVu Sans" ranksep=0.45 nodesep=0.2]\n'
     '\tnode [fontname="DejaVu Sans" fontsize=12]\n'
     "\tedge [arrowsize=0.6]\n"
 )
