@@ -3,6 +3,7 @@ in the order the code made them, top to bottom (dot alone drew layer 2 as 7, 8, 
 
 from __future__ import annotations
 
+import html
 import re
 
 from engine.examples import EXAMPLES
@@ -44,3 +45,16 @@ def test_the_lecture_graphs_are_narrow_enough_to_read_whole_on_a_laptop() -> Non
         svg = render_svg(exploration)
         match = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg)
         assert match and float(match.group(1)) <= widest, (example_id, match and match.group(1))
+
+
+def test_an_unlabelled_value_shows_its_expression_escaped_in_its_label_slot() -> None:
+    exploration = explore('x = 3.0\ny = x * {"<b>&</b>": 3.0}["<b>&</b>"] + 1.0\n')
+    svg = render_svg(exploration)
+    node = next(node for node in exploration.nodes if node.op == "*")
+    assert node.expr == 'x * {"<b>&</b>": 3.0}["<b>&</b>"]'
+    group = re.search(rf'<g id="node-{node.id}" class="node">(.*?)</g>', svg, re.DOTALL)
+    assert group is not None
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", group.group(1))
+    assert html.unescape(texts[0]) == node.expr
+    assert "<b>" not in group.group(1)  # shown as typed, never read as markup
+    assert texts[1:] == ["data 9.0000", "grad 1.0000"]  # the program ran no backward: the explorer did
