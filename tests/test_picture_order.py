@@ -57,4 +57,4 @@ def test_an_unlabelled_value_shows_its_expression_escaped_in_its_label_slot() ->
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", group.group(1))
     assert html.unescape(texts[0]) == node.expr
     assert "<b>" not in group.group(1)  # shown as typed, never read as markup
-    assert texts[1:] == ["data 9.0000", "grad 1.0000"]  # the program ran no backward: the explorer did
+    assert texts[1:] == ["data 9.0000", "grad 1.0000"]  # its grads after backward, as every picture
