@@ -8,7 +8,7 @@ import { rawName } from "./timeline.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MIN_TEXT_PX = 12; // fit the whole graph only while its texts stay at least this high on screen
-const READABLE_TEXT_PX = 12.2; // otherwise show the graph at this text height, with the overview beside
+const READABLE_TEXT_PX = 12.5; // otherwise show the graph at this text height, with the overview beside
 const MIN_SHOWN = 4; // values a large graph's first view shows, at least, when it can
 const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
 const DEPOSIT_CHAR_PX = 7.6; // a character of a deposit label (bold 12 px DejaVu Sans digits)

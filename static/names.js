@@ -5,6 +5,7 @@
 // apart by their call (`act.tanh() in Neuron 3 · call 2`).
 
 const MAX_NAME = 40; // characters, as the API shortens `expr`
+const PICTURED_CHARS = 24; // of a name in the picture's label slot (engine/picture/text.py)
 
 function shorten(text) {
   return text.length <= MAX_NAME ? text : `${text.slice(0, MAX_NAME - 1)}…`;
@@ -74,7 +75,7 @@ export function nameTable(graph, pictured = null) {
   const told = new Map();
   for (const node of graph.nodes) {
     const name = named.get(node.id);
-    pictured?.set(node.id, name);
+    pictured?.set(node.id, name.length <= PICTURED_CHARS ? name : `${name.slice(0, PICTURED_CHARS - 1)}…`);
     const call = groups.get(node.group)?.label;
     told.set(node.id, count.get(name) > 1 && call && !node.label ? `${name} in ${call}` : name);
   }

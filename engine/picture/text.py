@@ -22,6 +22,7 @@ NUMBER_WIDTH = 104  # px at 12 px DejaVu Sans: "grad -000.0000" and a margin
 ROW_HEIGHT = 20
 NAME_SIZE = 11  # an unlabelled value's name in its label slot
 NAME_COLOUR = "#5b5b66"
+SLOT_NAME_CHARS = 24  # of a name in a label slot: the start of a longer one, so that its record stays narrow
 OP_NODE = "shape=ellipse width=0.3 height=0.3 margin=0.03"  # an operation: as small as its sign
 # The graph has a name: an unnamed one gets a counter that a long-lived dot increases from graph to graph.
 GRAPH_NAME = "computation graph"
@@ -116,7 +117,8 @@ def slot_name(node: NodeRecord) -> str:
     """What the label slot of an unlabelled value shows, in a lighter colour: the name the page gives it
     (its variable, its path, else the source text that made it), so that a name read in the narration
     can be found in the picture."""
-    return "" if node.label else node.name or node.path or node.expr
+    name = "" if node.label else node.name or node.path or node.expr
+    return name if len(name) <= SLOT_NAME_CHARS else name[: SLOT_NAME_CHARS - 1] + "…"
 
 
 def _value_node(place: int, label: str, shown_name: str, op: str) -> list[str]:
