@@ -5,10 +5,11 @@
 // apart by their call (`act.tanh() in Neuron 3 · call 2`).
 
 const MAX_NAME = 40; // characters, as the API shortens `expr`
+const LONG_PART = 24; // a part of an expression rebuilt longer than this is named by the expression and its place
 const PICTURED_CHARS = 24; // of a name in the picture's label slot (engine/picture/text.py)
 
-function shorten(text) {
-  return text.length <= MAX_NAME ? text : `${text.slice(0, MAX_NAME - 1)}…`;
+function shorten(text, most = MAX_NAME) {
+  return text.length <= most ? text : `${text.slice(0, most - 1)}…`;
 }
 
 // A number as Python prints a float literal: 2.0, -3.5.
@@ -52,30 +53,39 @@ function names(graph) {
   }
   const order = [...new Set([...(graph.forward ?? []), ...graph.nodes.map((node) => node.id)])];
   const named = new Map();
+  const parts = new Map(); // the long parts of each expression so far, per call
+  const short = new Map(); // a long part's name as the picture's label slot shows it
   for (const id of order) {
     const node = byId.get(id);
     if (!node) continue;
     const own = ownName(node);
     const expr = node.expr || null;
     const part = expr && feeds.get(id).some((next) => byId.get(next)?.expr === expr);
-    const made = expr && !part ? expr : rebuilt(node, operands.get(id).map((other) => named.get(other) ?? "…"));
+    let made = expr && !part ? expr : rebuilt(node, operands.get(id).map((other) => named.get(other) ?? "…"));
+    if (part && node.op && made.length > LONG_PART) {
+      // A running sum of `sum(...)`: the expression, and which part of it, reads better than its nesting.
+      const key = `${node.group} ${expr}`;
+      parts.set(key, (parts.get(key) ?? 0) + 1);
+      made = `${shorten(expr, LONG_PART)} (part ${parts.get(key)})`;
+      short.set(id, `${shorten(expr, PICTURED_CHARS - 9)} (part ${parts.get(key)})`);
+    }
     named.set(id, shorten(own ?? made));
   }
-  return named;
+  return [named, short];
 }
 
 // id -> the name a person reads. Values named alike but made in different calls are told apart by
 // their call (`act.tanh() in Neuron 3 · call 2`); `pictured` gets the bare names, as the picture
 // shows them inside the call's frame.
 export function nameTable(graph, pictured = null) {
-  const named = names(graph);
+  const [named, short] = names(graph);
   const count = new Map();
   for (const name of named.values()) count.set(name, (count.get(name) ?? 0) + 1);
   const groups = new Map((graph.groups ?? []).map((group) => [group.id, group]));
   const told = new Map();
   for (const node of graph.nodes) {
     const name = named.get(node.id);
-    pictured?.set(node.id, name.length <= PICTURED_CHARS ? name : `${name.slice(0, PICTURED_CHARS - 1)}…`);
+    pictured?.set(node.id, short.get(node.id) ?? shorten(name, PICTURED_CHARS));
     const call = groups.get(node.group)?.label;
     told.set(node.id, count.get(name) > 1 && call && !node.label ? `${name} in ${call}` : name);
   }

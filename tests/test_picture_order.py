@@ -55,6 +55,6 @@ def test_an_unlabelled_value_shows_its_expression_escaped_in_its_label_slot() ->
     group = re.search(rf'<g id="node-{node.id}" class="node">(.*?)</g>', svg, re.DOTALL)
     assert group is not None
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", group.group(1))
-    assert html.unescape(texts[0]) == node.expr
+    assert html.unescape(texts[0]) == node.expr[:23] + "…"  # the start of a long name, so the record stays narrow
     assert "<b>" not in group.group(1)  # shown as typed, never read as markup
     assert texts[1:] == ["data 9.0000", "grad 1.0000"]  # its grads after backward, as every picture
