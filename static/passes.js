@@ -5,8 +5,8 @@
 import { formatNumber } from "./format.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const HEIGHT = 64; // px: a strip above the graph, drawn at the size it is shown (texts 12 px)
-const PAD = { left: 62, right: 12, top: 8, bottom: 16 };
+const HEIGHT = 56; // px: a strip above the graph, drawn at the size it is shown (texts 12 px)
+const PAD = { left: 62, right: 12, top: 7, bottom: 15 };
 const RADIUS = 4;
 const CHOSEN_RADIUS = 6.5;
 const LOG_SPAN = 100; // a log scale when the losses span more than two decades
