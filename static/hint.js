@@ -14,16 +14,18 @@ function seen() {
 export class FirstVisitHint {
   constructor(element, dismiss) {
     this.element = element;
+    this.dismissed = false; // for this page too, when storage is refused
     dismiss.addEventListener("click", () => this.dismiss());
   }
 
   // A graph is shown: the hint appears on a first visit.
   graphShown() {
-    if (!seen()) this.element.hidden = false;
+    if (!this.dismissed && !seen()) this.element.hidden = false;
   }
 
   dismiss() {
-    if (this.element.hidden) return;
+    if (this.dismissed) return;
+    this.dismissed = true;
     this.element.hidden = true;
     try {
       localStorage.setItem(KEY, "1");
