@@ -408,11 +408,12 @@ export class GraphView {
       const candidates = DEPOSIT_PLACES.flatMap((t) => sides.map((side) => boxAt(t, side)));
       let box = candidates.find((candidate) => !obstacles.some((other) => overlaps(candidate, other)));
       if (!box) {
-        box = boxAt(DEPOSIT_PLACES[0]);
+        // Stacked past the labels in the way, on the side of its own edge (below for an edge that rises).
+        box = boxAt(DEPOSIT_PLACES[0], sides[0]);
         for (let tries = 0; tries < 20; tries++) {
           const hit = placed.find((other) => overlaps(box, other));
           if (!hit) break;
-          box.y = hit.y - box.height - DEPOSIT_GAP;
+          box.y = sides[0] === "above" ? hit.y - box.height - DEPOSIT_GAP : hit.y + hit.height + DEPOSIT_GAP;
         }
       }
       label.setAttribute("x", box.x + width / 2);
