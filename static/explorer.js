@@ -93,7 +93,10 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
 // After an error, nothing may act on the older program still shown (a nudge would nudge it).
 function setBroken(broken) {
   page.broken = broken;
-  if (broken) quiz.setOn(false);
+  if (broken && quiz.on) {
+    quiz.setOn(false);
+    if (hasGraph()) goTo(page.position); // a question left open: its marks go
+  }
   for (const id of RUN_CONTROLS) $(id).disabled = broken || (id === "nudge-reset" && !hasNudges());
   if (!broken) $("nudge").disabled = !hasGraph();
 }
@@ -431,6 +434,7 @@ async function main() {
   $("expand-all").addEventListener("click", () => toggleGroups(() => groups.choose([])));
   $("quiz").addEventListener("change", () => {
     if (page.timeline) showLeaves();
+    if (page.timeline && !quiz.on) goTo(page.position); // a question left open: its marks go
     saveToUrl();
   });
   document.addEventListener("keydown", onKey);

@@ -11,7 +11,7 @@ const MIN_TEXT_PX = 12; // fit the whole graph only while its texts stay at leas
 const READABLE_TEXT_PX = 12.5; // otherwise show the graph at this text height, with the overview beside
 const MIN_SHOWN = 4; // values a large graph's first view shows, at least, when it can
 const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
-const DEPOSIT_CHAR_PX = 7.6; // a character of a deposit label (bold 12 px DejaVu Sans digits)
+const DEPOSIT_CHAR_PX = 8.4; // a character of a deposit label (bold 12 px DejaVu Sans digits: 8.3)
 const DEPOSIT_ASCENT_PX = 11;
 const DEPOSIT_HEIGHT_PX = 14;
 const DEPOSIT_PLACES = [0.4, 0.25, 0.55, 0.12]; // along its edge, from the operand, in order of preference
@@ -392,7 +392,7 @@ export class GraphView {
       label.setAttribute("class", "deposit");
       label.setAttribute("text-anchor", "middle");
       label.textContent = `${deposit.amount < 0 ? "" : "+"}${formatNumber(deposit.amount)}`;
-      // Its box from its text (12 px bold: 7.6 px a character), so that no layout is forced mid-step:
+      // Its box from its text (12 px bold: 8.4 px a character), so that no layout is forced mid-step:
       // the first place along the edge where it covers no other label, else above the others.
       const width = label.textContent.length * DEPOSIT_CHAR_PX;
       const length = path.getTotalLength();

@@ -308,3 +308,38 @@ def test_the_first_visit_hint_shows_once(sized: Any) -> None:
     assert other.is_visible(tid("first-visit-hint"))
     other.keyboard.press("ArrowLeft")  # the first step taken dismisses it too
     assert other.is_hidden(tid("first-visit-hint"))
+
+
+@pytest.mark.parametrize("size", [*DESKTOPS, PHONE], ids=["1440x900", "1280x720", "390x844"])
+def test_the_main_states_at_each_size(sized: Any, size: tuple[int, int]) -> None:
+    """A backward step, a quiz question, an error and a training pass's backward step, each saved to look at:
+    no sideways scrolling, the narration whole, the error shown beside the graph it leaves in place."""
+    page = sized(*size)
+    open_page(page)
+    dismiss_hint(page)
+    name = f"{size[0]}x{size[1]}"
+
+    def check(state: str) -> None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0], state
+        assert not page.eval_on_selector(tid("narration"), "n => n.scrollHeight > n.clientHeight + 1"), state
+        screenshot(page, f"84-{state}-{name}")
+
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    check("backward")
+    page.check(tid("quiz"))
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")
+    assert page.is_enabled(tid("quiz-answer"))
+    check("quiz")
+    page.uncheck(tid("quiz"))
+    run_program(page, "a = Value(2.0, label='a')\nb = q * a")
+    assert page.is_visible(tid("error")) and page.locator(f"{tid('graph')} svg").count() == 1
+    check("error")
+    choose(page, "zero-grad-bug")
+    page.keyboard.press("End")
+    for _ in range(45):  # back through the updates into the backward pass of a stale pass
+        page.keyboard.press("ArrowLeft")
+    assert text(page, tid("phase")).startswith("backward")
+    assert page.is_visible(tid("stale-warning"))
+    check("stale-training")
