@@ -343,3 +343,17 @@ def test_the_main_states_at_each_size(sized: Any, size: tuple[int, int]) -> None
     assert text(page, tid("phase")).startswith("backward")
     assert page.is_visible(tid("stale-warning"))
     check("stale-training")
+
+
+def test_the_side_column_widens_and_the_graph_gives_way_still_whole(sized: Any) -> None:
+    page = sized(1440, 900)
+    open_page(page)
+    before = page.evaluate(GRAPH_BOX)[0]
+    assert page.eval_on_selector(".panels", "p => getComputedStyle(p).resize") == "horizontal"
+    page.eval_on_selector(".panels", "p => { p.style.width = '560px'; }")  # as its corner dragged
+    page.wait_for_function("w => document.querySelector('[data-testid=graph]').clientWidth < w - 100", arg=before)
+    page.wait_for_timeout(100)  # the graph's resize observer refits it
+    readable = page.evaluate(READABLE)
+    assert len(readable["shown"]) == readable["all"] == 7
+    assert page.locator(".cm-content").bounding_box()["width"] > 450  # the program's lines have room
+    screenshot(page, "85-wide-program")
