@@ -235,6 +235,14 @@ def test_the_leaves_table_shows_the_numbers_of_the_current_step(page: Page) -> N
     assert svg_text(page, f"grad-{node_id(page, 'a')}") == "grad 0.0000"  # the picture agrees
     page.click(tid("step-forward"))
     assert row("a") == ["2.0000", "6.0000"]
+    # the details of a clicked node follow the timeline too
+    page.click(tid("to-start"))
+    page.click(f"#node-{node_id(page, 'a')} text >> nth=0")
+    details = page.locator(f"{tid('node-details')} dd").all_text_contents()
+    assert details[:3] == ["a · leaf", "2.0000", "0.0000"], details
+    page.click(tid("to-end"))
+    details = page.locator(f"{tid('node-details')} dd").all_text_contents()
+    assert details[:3] == ["e · made by *", "-6.0000", "-2.0000"], details  # the last step's node, e
 
 
 def test_after_an_error_nudge_check_and_quiz_are_off_until_a_program_runs(page: Page) -> None:
