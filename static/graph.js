@@ -382,7 +382,7 @@ export class GraphView {
     // Nothing over the operation the deposits leave from: its sign stays readable.
     const ellipse = this.elements.get(state.step.node)?.op?.querySelector("ellipse");
     const placed = ellipse ? [ellipseBox(ellipse)] : [];
-    const step = this.elements.get(state.step.node)?.group;
+    const step = this.elementOf(state.step.node); // a value, or the box it is drawn in
     if (step) placed.push(this.shapeOf(step));
     for (const deposit of shownDeposits(state, this.timeline.boxOf, drawn)) {
       const edge = this.elements.get(deposit.from ?? state.step.node).edges[deposit.k];
@@ -396,7 +396,7 @@ export class GraphView {
       // the first place along the edge where it covers no other label, else above the others.
       const width = label.textContent.length * DEPOSIT_CHAR_PX;
       const length = path.getTotalLength();
-      const source = this.elements.get(deposit.to)?.group;
+      const source = this.elementOf(deposit.to);
       const obstacles = source ? [...placed, this.shapeOf(source)] : placed;
       const [start, end] = [path.getPointAtLength(0), path.getPointAtLength(length)];
       const sides = start.y > end.y + 1 ? ["below", "above"] : ["above", "below"]; // away from the other edges
