@@ -1,20 +1,16 @@
 // The inline SVG: texts and classes changed in place for a timeline state, plus pan, zoom and a
 // first view in which the numbers can be read.
 
+import { drawDeposits, ellipseBox, shapeOf } from "./deposits.js";
 import { formatNumber } from "./format.js";
 import { decorateGroups, markBoxes, renameGroups, sameGroups, shownDeposits } from "./groups.js";
+import { busiestView } from "./home.js";
 import { Minimap } from "./minimap.js";
 import { rawName } from "./timeline.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MIN_TEXT_PX = 12; // fit the whole graph only while its texts stay at least this high on screen
 const READABLE_TEXT_PX = 12.5; // otherwise show the graph at this text height, with the overview beside
-const MIN_SHOWN = 4; // values a large graph's first view shows, at least, when it can
-const DEPOSIT_GAP = 2; // px between two deposit labels that would overlap
-const DEPOSIT_CHAR_PX = 8.4; // a character of a deposit label (bold 12 px DejaVu Sans digits: 8.3)
-const DEPOSIT_ASCENT_PX = 11;
-const DEPOSIT_HEIGHT_PX = 14;
-const DEPOSIT_PLACES = [0.4, 0.25, 0.55, 0.12]; // along its edge, from the operand, in order of preference
 const MARGIN = 0.97; // of the box, left around a fitted graph
 const EDGE_PX = 16; // around the picture when it is larger than the box
 const FOLLOW_MARGIN_PX = 12; // a followed node stays this far inside the view
@@ -221,43 +217,20 @@ export class GraphView {
     this.place(...this.clamped(this.center), this.unit);
   }
 
-  // A view at the zoom set that holds `box` (the output) and as many values as it can: the output with
-  // what made it, rather than the output alone in empty space. When no such view holds MIN_SHOWN
-  // values (a phone), the busiest part of the picture: its structure, readable, rather than a corner.
+  // The busiest readable view around `box` (the output), home.js; the picture's values and boxes measured
+  // once (the layout never changes).
   busiestAround(box) {
-    const [spanX, spanY] = [this.width * this.unit, this.height * this.unit];
-    const middle = (b) => [b.x + b.width / 2, b.y + b.height / 2];
     const collapsed = [...this.groups.values()].filter((element) => element?.classList.contains("node"));
-    const shapes = [
+    const boxes = [
       ...[...this.elements.keys()].map((id) => this.extentOf(id)),
       ...collapsed.map((element) => this.toPicture(element.getBoundingClientRect())),
     ].filter(Boolean);
-    const boxes = [...new Map(shapes.map((b) => [`${b.x} ${b.y}`, b])).values()]; // a box once, not once per value in it
-    const score = (center) => {
-      const [left, top] = [center[0] - spanX / 2, center[1] - spanY / 2];
-      const inside = (b) => b.x >= left && b.y >= top && b.x + b.width <= left + spanX && b.y + b.height <= top + spanY;
-      return [inside(box), boxes.filter(inside).length];
-    };
-    let best = this.clamped(middle(box));
-    let most = -1;
-    const fractions = [0.15, 0.3, 0.5, 0.7, 0.85];
-    for (const fx of fractions) {
-      for (const fy of fractions) {
-        const [cx, cy] = middle(box);
-        const center = this.clamped([cx + (0.5 - fx) * spanX, cy + (0.5 - fy) * spanY]);
-        const [holds, count] = score(center);
-        if (holds && count > most) [best, most] = [center, count];
-      }
-    }
-    if (most >= MIN_SHOWN) return best;
-    for (const other of boxes) {
-      const center = this.clamped(middle(other));
-      const [, count] = score(center);
-      if (count > most) [best, most] = [center, count];
-    }
-    this.holdView = true; // the output is elsewhere: the first step does not pan away to it
-    return best;
+    const span = [this.width * this.unit, this.height * this.unit];
+    const [center, holdsOutput] = busiestView(box, boxes, span, (point) => this.clamped(point));
+    if (!holdsOutput) this.holdView = true; // the output is elsewhere: the first step does not pan away to it
+    return center;
   }
+
 
   // A centre moved as little as needed to keep the view inside the picture (and a small margin).
   clamped([cx, cy]) {
@@ -374,72 +347,20 @@ export class GraphView {
     this.showDeposits(state);
   }
 
-  // Each deposit's amount on its edge, moved up past any label already placed that it would cover
-  // (two edges meeting at one operation put theirs at the same place).
+  // Each deposit's amount on its edge (deposits.js), off the operation's sign and the nodes beside it.
   showDeposits(state) {
-    this.deposits.replaceChildren();
     const drawn = (deposit) => Boolean(this.elements.get(deposit.from ?? state.step.node)?.edges[deposit.k]);
-    // Nothing over the operation the deposits leave from: its sign stays readable.
     const ellipse = this.elements.get(state.step.node)?.op?.querySelector("ellipse");
     const placed = ellipse ? [ellipseBox(ellipse)] : [];
     const step = this.elementOf(state.step.node); // a value, or the box it is drawn in
-    if (step) placed.push(this.shapeOf(step));
+    if (step) placed.push(shapeOf(step, this.shapes));
+    const deposits = [];
     for (const deposit of shownDeposits(state, this.timeline.boxOf, drawn)) {
-      const edge = this.elements.get(deposit.from ?? state.step.node).edges[deposit.k];
-      const path = edge?.querySelector("path");
-      if (!path) continue;
-      const label = document.createElementNS(SVG_NS, "text");
-      label.setAttribute("class", "deposit");
-      label.setAttribute("text-anchor", "middle");
-      label.textContent = `${deposit.amount < 0 ? "" : "+"}${formatNumber(deposit.amount)}`;
-      // Its box from its text (12 px bold: 8.4 px a character), so that no layout is forced mid-step:
-      // the first place along the edge where it covers no other label, else above the others.
-      const width = label.textContent.length * DEPOSIT_CHAR_PX;
-      const length = path.getTotalLength();
+      const path = this.elements.get(deposit.from ?? state.step.node).edges[deposit.k]?.querySelector("path");
       const source = this.elementOf(deposit.to);
-      const obstacles = source ? [...placed, this.shapeOf(source)] : placed;
-      const [start, end] = [path.getPointAtLength(0), path.getPointAtLength(length)];
-      const sides = start.y > end.y + 1 ? ["below", "above"] : ["above", "below"]; // away from the other edges
-      const boxAt = (t, side = "above") => {
-        const point = path.getPointAtLength(length * t);
-        const y = side === "above" ? point.y - 4 - DEPOSIT_ASCENT_PX : point.y + 4;
-        return { x: point.x - width / 2, y, width, height: DEPOSIT_HEIGHT_PX };
-      };
-      const candidates = DEPOSIT_PLACES.flatMap((t) => sides.map((side) => boxAt(t, side)));
-      let box = candidates.find((candidate) => !obstacles.some((other) => overlaps(candidate, other)));
-      if (!box) {
-        // Stacked past the labels in the way, on the side of its own edge (below for an edge that rises).
-        box = boxAt(DEPOSIT_PLACES[0], sides[0]);
-        for (let tries = 0; tries < 20; tries++) {
-          const hit = placed.find((other) => overlaps(box, other));
-          if (!hit) break;
-          box.y = sides[0] === "above" ? hit.y - box.height - DEPOSIT_GAP : hit.y + hit.height + DEPOSIT_GAP;
-        }
-      }
-      label.setAttribute("x", box.x + width / 2);
-      label.setAttribute("y", box.y + DEPOSIT_ASCENT_PX);
-      this.deposits.append(label);
-      placed.push(box);
+      if (path) deposits.push({ path, amount: deposit.amount, source: source && shapeOf(source, this.shapes) });
     }
-  }
-
-  // A drawn node's box from its polygons' points, in picture units: read once, with no layout.
-  shapeOf(group) {
-    if (!this.shapes.has(group)) {
-      const xs = [];
-      const ys = [];
-      for (const polygon of group.querySelectorAll("polygon")) {
-        for (const pair of (polygon.getAttribute("points") ?? "").trim().split(/\s+/)) {
-          const [x, y] = pair.split(",").map(Number);
-          if (Number.isFinite(x) && Number.isFinite(y)) [xs.push(x), ys.push(y)];
-        }
-      }
-      const box = xs.length
-        ? { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) }
-        : { x: 0, y: 0, width: 0, height: 0 };
-      this.shapes.set(group, box);
-    }
-    return this.shapes.get(group);
+    drawDeposits(this.deposits, deposits, placed);
   }
 
   // Fit: the whole picture, however small its text.
@@ -510,15 +431,6 @@ export class GraphView {
     copy.prepend(style);
     return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
   }
-}
-
-function ellipseBox(ellipse) {
-  const [cx, cy, rx, ry] = ["cx", "cy", "rx", "ry"].map((name) => Number(ellipse.getAttribute(name)));
-  return { x: cx - rx, y: cy - ry, width: 2 * rx, height: 2 * ry };
-}
-
-function overlaps(a, b) {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 // The highlight styles, also embedded in a downloaded SVG so that it looks as on screen.
