@@ -216,8 +216,8 @@ function goTo(position) {
   $("play").disabled = false;
   $("position").disabled = false;
   if (page.position === timeline.last) stopPlaying();
-  if (state.step.node) selectNode(state.step.node); // the step's node, for keyboard and screen-reader users
-  else if (page.selected) selectNode(page.selected);
+  if (state.step.node) selectNode(state.step.node, false, state); // the step's node, for keyboard and screen-reader users
+  else if (page.selected) selectNode(page.selected, false, state);
   if (page.timeline.graph.nodes.length) showStep($("leaves"), state, quiz.on);
   saveToUrl();
 }
@@ -305,11 +305,11 @@ async function toggleNumeric() {
 }
 
 // The details of a node at the current step; `clicked`: chosen in the picture, so its panel opens.
-function selectNode(id, clicked = false) {
+function selectNode(id, clicked = false, known = null) {
   const node = page.timeline?.nodes.get(id);
   if (!node) return;
   page.selected = id;
-  const state = stateAt(page.timeline, page.position);
+  const state = known ?? stateAt(page.timeline, page.position);
   const name = rawName(page.timeline, id);
   renderDetails($("node-details"), node, state, page.source, { hideNumeric: quiz.on, name });
   $("details-empty").hidden = true;
