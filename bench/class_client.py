@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ async def call(
         return Reply(status, headers, await reader.readexactly(length))
     finally:
         writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 @dataclass
@@ -69,8 +72,8 @@ class Follower:
     writer: asyncio.StreamWriter | None = None
     buffer: bytes = b""
 
-    async def connect(self, last_id: int | None = None) -> int:
-        """Open the stream (after `last_id`); returns the status. A non-200 reply's body is left unread."""
+    async def connect(self, last_id: int | str | None = None) -> int:
+        """Open the stream (after `last_id`); returns the status. After a refusal the connection is closed."""
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         extra = {"Accept": "text/event-stream"}
         if last_id is not None:
@@ -78,6 +81,8 @@ class Follower:
         self.writer.write(head("GET", f"/api/classes/{self.code}/events", 0, None, extra))
         self.status, _ = await read_head(self.reader)
         self.buffer = b""
+        if self.status != 200:
+            self.close()
         return self.status
 
     @property
@@ -86,7 +91,8 @@ class Follower:
 
     async def chunk(self) -> bytes:
         """The next chunk of the chunked body; b"" at its end or when the connection closes."""
-        assert self.reader is not None
+        if self.reader is None:
+            return b""
         size_line = await self.reader.readline()
         if not size_line.strip():
             return b""
@@ -103,6 +109,7 @@ class Follower:
                 except (ConnectionError, asyncio.IncompleteReadError):
                     data = b""
                 if not data:
+                    self.close()
                     return None
                 self.buffer += data
             block, self.buffer = self.buffer.split(b"\n\n", 1)
