@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     # Classes (app/classes): one worker keeps them in memory; several share them through Redis
     redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0; empty: classes live in this process
     redis_prefix: str = "bpx"  # the start of every Redis key and channel, so that apps can share one Redis
+    redis_connections: int = 32  # Redis connections per worker; more requests wait for one (5 s, then 503)
     class_idle_s: float = 3 * 3600  # a class ends this long after its teacher's last request
     class_max: int = 200  # classes at once; past it, new ones get 503
     class_max_students: int = 500  # followers of one class at once, and students answering one question

@@ -124,11 +124,14 @@ return 1
 
 
 class RedisBroker(Broker):
-    def __init__(self, url: str, prefix: str, limits: ClassLimits) -> None:
+    def __init__(self, url: str, prefix: str, limits: ClassLimits, connections: int) -> None:
         self.limits = limits
         self.prefix = prefix
         self.channel = f"{prefix}:events"
-        self.redis = redis.asyncio.Redis.from_url(url, decode_responses=True, socket_connect_timeout=2)
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=connections, timeout=5, decode_responses=True, socket_connect_timeout=2
+        )
+        self.redis = redis.asyncio.Redis(connection_pool=pool)
         self.scripts = {
             name: self.redis.register_script(text)
             for name, text in {
@@ -200,6 +203,7 @@ class RedisBroker(Broker):
                 await self.listener
             self.listener = None
         await self.redis.aclose()
+        await self.redis.connection_pool.disconnect()
 
     async def create(self, code: str, token_hash: str, now: float) -> bool:
         keys = [f"{self.prefix}:classes", *self.keys(code)]

@@ -53,7 +53,9 @@ class Classes:
         if settings.redis_url:
             from app.classes.redis_broker import RedisBroker
 
-            self.broker = RedisBroker(settings.redis_url, settings.redis_prefix, self.limits)
+            self.broker = RedisBroker(
+                settings.redis_url, settings.redis_prefix, self.limits, settings.redis_connections
+            )
         else:
             self.broker = MemoryBroker(self.limits)
         self.started = False
