@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import signal
+import threading
+from types import FrameType
+from typing import Any
 
 import segno
 
@@ -78,8 +82,25 @@ class Classes:
             async with self.starting:
                 if not self.started:
                     await self.broker.start(self.hub.deliver, self.hub.drop_all)
+                    self.end_streams_on_exit()
                     self.started = True
         return self.broker
+
+    def end_streams_on_exit(self) -> None:
+        """On SIGTERM or SIGINT, end the event streams at once (their browsers reconnect to another worker), rather
+        than leave the server waiting for ever for them to finish; then whatever handled the signal handles it."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(number)
+
+            def handler(received: int, frame: FrameType | None, previous: Any = previous) -> None:
+                loop.call_soon_threadsafe(self.hub.drop_all)
+                if callable(previous):
+                    previous(received, frame)
+
+            signal.signal(number, handler)
 
     async def close(self) -> None:
         self.hub.drop_all()

@@ -188,3 +188,21 @@ def test_an_unreachable_redis_is_503_not_500() -> None:
         assert reply.status == 503 and reply.headers["retry-after"] == "1"
         assert time.monotonic() - start < 5
         assert run(call(port, "GET", "/api/classes/ABCDEF/events")).status == 503
+
+
+def test_a_stopping_server_ends_its_streams_at_once(redis_url: str) -> None:
+    async def follow(port: int) -> Follower:
+        room = await open_class(port)
+        await room.put(STATE)
+        follower = Follower(port, room.code)
+        await follower.connect()
+        await follower.until("state")
+        return follower
+
+    with broker_server("memory", redis_url) as port:
+        loop = asyncio.new_event_loop()
+        follower = loop.run_until_complete(follow(port))
+        start = time.monotonic()
+    assert time.monotonic() - start < 3  # not held open by the stream until uvicorn's patience runs out
+    assert loop.run_until_complete(follower.next()) is None
+    loop.close()
