@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
+from bench.client import ROOT, free_port, running_server
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import Page, open_page, program_text, text, tid, wait_idle
+from tests.classes.redis_server import running_redis
 
 pytestmark = pytest.mark.browser
 SIZES = {"1440x900": (1440, 900), "1280x720": (1280, 720), "390x844": (390, 844)}
@@ -170,3 +178,68 @@ def test_a_typed_code_joins_and_a_wrong_one_says_so(page: Page, student: Page) -
     student.click(tid("join"))
     student.wait_for_selector(f"{tid('following')}:visible")
     same_as_teacher(teacher, student)
+
+
+@contextmanager
+def app_on(port: int, redis_url: str, prefix: str) -> Iterator[subprocess.Popen[bytes]]:
+    """One worker on a chosen port, its classes in Redis: stopped and started again, it finds them there."""
+    env = {**os.environ, "BACKPROP_PORT": str(port), "BACKPROP_WORKERS": "1", "BACKPROP_ACCESS_LOG": "false"}
+    env.update(BACKPROP_REDIS_URL=redis_url, BACKPROP_REDIS_PREFIX=prefix)
+    process = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+def status_says(page: Page, words: str) -> None:
+    page.wait_for_function(
+        "words => document.querySelector('[data-testid=class-status]').textContent.includes(words)", arg=words
+    )
+
+
+def test_a_lost_connection_reconnects_by_itself_and_says_so(browser: Any) -> None:
+    port = free_port()
+    with running_redis() as redis_url:
+        teacher_context, student_context = browser.new_context(), browser.new_context()
+        teacher, student = teacher_context.new_page(), student_context.new_page()
+        teacher.base_url = student.base_url = f"http://127.0.0.1:{port}"
+        try:
+            with app_on(port, redis_url, "reconnect"):
+                code = start_class(teacher)
+                join(student, code)
+                same_as_teacher(teacher, student)
+            status_says(student, "was lost: reconnecting")
+            assert student.is_visible(tid("following"))
+            screenshot(student, "classes-student-reconnecting")
+            with app_on(port, redis_url, "reconnect"):
+                status_says(student, f"Reconnected to class {code}.")
+                teacher.click(tid("step-forward"))
+                teacher.click(tid("step-forward"))
+                same_as_teacher(teacher, student)
+        finally:
+            teacher_context.close()
+            student_context.close()
+
+
+def test_several_workers_without_redis_say_that_class_mode_needs_redis(browser: Any) -> None:
+    with running_server(2) as port:
+        context = browser.new_context()
+        teacher = context.new_page()
+        try:
+            teacher.base_url = f"http://127.0.0.1:{port}"
+            open_page(teacher)
+            teacher.click(tid("start-class"))
+            status_says(teacher, "Class mode needs Redis with several workers")
+            assert teacher.is_hidden(tid("class-teacher"))
+        finally:
+            context.close()
