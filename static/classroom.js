@@ -62,6 +62,7 @@ export class Classroom {
     $("class-code").textContent = teaching.code;
     $("class-url").textContent = teaching.url;
     $("class-qr").innerHTML = teaching.qr; // the server's own SVG of the address
+    if (!$("class-join-card").classList.contains("big")) this.toggleQr();
     $("class-students").textContent = "Students join with the code or the QR code.";
     this.explorer.republish();
   }
@@ -198,7 +199,7 @@ export class Classroom {
   }
 
   toggleQr() {
-    const big = $("class-qr").classList.toggle("big");
+    const big = $("class-join-card").classList.toggle("big");
     $("class-qr-size").textContent = big ? "Smaller QR code" : "Larger QR code";
     $("class-qr-size").setAttribute("aria-pressed", String(big));
   }

@@ -16,7 +16,7 @@ import pytest
 
 from bench.client import ROOT, free_port, running_server
 from tests.browser.conftest import screenshot
-from tests.browser.helpers import Page, open_page, program_text, text, tid, wait_idle
+from tests.browser.helpers import Page, open_page, program_text, serious_violations, text, tid, wait_idle
 from tests.classes.redis_server import running_redis
 
 pytestmark = pytest.mark.browser
@@ -35,12 +35,21 @@ def student(browser: Any, base_url: str) -> Iterator[Page]:
     assert errors == [], errors
 
 
-def start_class(teacher: Page) -> str:
+def start_class(teacher: Page, shot: str = "") -> str:
     open_page(teacher)
     teacher.click(tid("start-class"))
     teacher.wait_for_selector(f"{tid('class-code')}:not(:empty)")
     code = text(teacher, tid("class-code"))
     assert re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", code)
+    box = teacher.locator(tid("class-qr")).bounding_box()
+    viewport = teacher.viewport_size
+    assert box is not None and box["height"] >= 0.65 * viewport["height"]  # read from the back of a room
+    assert teacher.locator(f"{tid('class-qr')} svg").count() == 1
+    if shot:
+        screenshot(teacher, f"classes-teacher-qr-{shot}")
+    teacher.click(tid("class-qr-size"))  # then the page, with a small QR code and the code in a strip
+    small = teacher.locator(tid("class-qr")).bounding_box()
+    assert small is not None and small["height"] < 120
     return code
 
 
@@ -63,11 +72,7 @@ def same_as_teacher(teacher: Page, student: Page) -> None:
 
 def test_a_student_follows_the_teacher_s_steps_passes_and_groups(page: Page, student: Page) -> None:
     teacher = page
-    code = start_class(teacher)
-    qr = teacher.locator(f"{tid('class-qr')} svg")
-    assert qr.count() == 1
-    box = teacher.locator(tid("class-qr")).bounding_box()
-    assert box is not None and box["width"] >= 300 and box["height"] >= 300  # large: read from the back of a room
+    code = start_class(teacher, shot="1400x900")
     assert text(teacher, tid("class-url")).endswith(f"/c/{code}")
     join(student, code)
     assert "class=" + code in student.url
@@ -129,6 +134,8 @@ def test_a_question_is_answered_tallied_and_revealed(page: Page, student: Page) 
     assert "1 right (d.grad = -2.0000)" in text(teacher, tid("class-tally-summary"))
     screenshot(teacher, "classes-teacher-revealed")
     screenshot(student, "classes-student-revealed")
+    assert serious_violations(teacher) == [], "the teacher's code, QR code and tally"
+    assert serious_violations(student) == [], "a student's revealed question"
 
 
 def test_a_student_breaks_away_and_rejoins(page: Page, student: Page) -> None:
