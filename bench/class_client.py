@@ -71,6 +71,7 @@ class Follower:
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
     buffer: bytes = b""
+    arrived: float = 0.0
 
     async def connect(self, last_id: int | str | None = None) -> int:
         """Open the stream (after `last_id`); returns the status. After a refusal the connection is closed."""
@@ -111,6 +112,7 @@ class Follower:
                 if not data:
                     self.close()
                     return None
+                self.arrived = time.perf_counter()  # when the bytes came, before any parsing
                 self.buffer += data
             block, self.buffer = self.buffer.split(b"\n\n", 1)
             fields: dict[str, str] = {}
@@ -121,7 +123,7 @@ class Follower:
                 name, _, value = line.partition(": ")
                 fields[name] = value
             if "event" in fields:
-                event = (int(fields["id"]), fields["event"], json.loads(fields["data"]), time.perf_counter())
+                event = (int(fields["id"]), fields["event"], json.loads(fields["data"]), self.arrived)
                 self.events.append(event)
                 return event
 

@@ -106,7 +106,8 @@ class EventStream(StreamingResponse):
         while True:
             event: Event | None = None
             with contextlib.suppress(TimeoutError):
-                event = await asyncio.wait_for(follower.queue.get(), limits.keepalive_s)
+                async with asyncio.timeout(limits.keepalive_s):  # no task per wait, unlike wait_for
+                    event = await follower.queue.get()
             if time.monotonic() - beaten >= limits.keepalive_s:
                 beaten = time.monotonic()
                 if not await self.beat():

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from bench.client import ROOT, free_port, running_server
+from bench.redis_server import running_redis
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import Page, open_page, program_text, serious_violations, text, tid, wait_idle
-from tests.classes.redis_server import running_redis
 
 pytestmark = pytest.mark.browser
 SIZES = {"1440x900": (1440, 900), "1280x720": (1280, 720), "390x844": (390, 844)}

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bench.redis_server import running_redis
 from tests.classes.helpers import Room, broker_server, open_class, run
-from tests.classes.redis_server import running_redis
 
 
 @pytest.fixture(scope="session")

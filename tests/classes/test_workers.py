@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from bench.class_client import Follower, call
+from bench.workers import client_ports_by_worker, worker_pids
 from tests.classes.helpers import STATE, Room, broker_server, open_class, run
-from tests.classes.workers import client_ports_by_worker, worker_pids
 
 pytestmark = pytest.mark.server
 FOLLOWERS = 24

@@ -1,4 +1,4 @@
-"""Which uvicorn worker holds which connection: from /proc, for the tests and the benchmark of several workers."""
+"""Which uvicorn worker holds which connection, and its memory: from /proc, for the tests and benchmarks of classes."""
 
 from __future__ import annotations
 
@@ -58,3 +58,36 @@ def client_ports_by_worker(port: int) -> dict[int, set[int]]:
                 if inode in sockets:
                     ports.add(sockets[inode])
     return held
+
+
+def rss_bytes(pid: int) -> int:
+    """A process's resident memory."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def serving_pids(port: int) -> list[int]:
+    """The processes that serve requests on `port`: its workers, or the one process when it runs one worker."""
+    workers = worker_pids(port)
+    if workers:
+        return workers
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"BACKPROP_PORT={port}".encode() in environ and command[1:3] == [b"-m", b"app"]:
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
