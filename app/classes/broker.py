@@ -166,9 +166,6 @@ class Broker(ABC):
         """A teacher's request: UnknownClass, Forbidden, or the class's idle time starts again."""
 
     @abstractmethod
-    async def exists(self, code: str) -> bool: ...
-
-    @abstractmethod
     async def publish(self, code: str, kind: str, data: str, question: str | None = None) -> Event:
         """A new event for every follower; a `state` becomes the state, a `question` the open question,
         and a `reveal` of the open one (`question` its id) closes it."""

@@ -81,9 +81,6 @@ class MemoryBroker(Broker):
             raise Forbidden
         room.expires = now + self.limits.idle_s
 
-    async def exists(self, code: str) -> bool:
-        return code in self.rooms
-
     async def publish(self, code: str, kind: str, data: str, question: str | None = None) -> Event:
         room = self.room(code)
         room.seq += 1

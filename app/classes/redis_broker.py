@@ -97,8 +97,8 @@ return 1
 """
 ANSWER = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HEXISTS', KEYS[2], ARGV[6]) == 0 then return -2 end
-if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 and redis.call('HLEN', KEYS[4]) >= tonumber(ARGV[7]) then return -5 end
+if redis.call('HEXISTS', KEYS[2], ARGV[5]) == 0 then return -2 end
+if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 and redis.call('HLEN', KEYS[4]) >= tonumber(ARGV[6]) then return -5 end
 local n = redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
 if redis.call('TTL', KEYS[4]) < 0 then redis.call('EXPIRE', KEYS[4], 120) end
 if n > tonumber(ARGV[3]) then return -3 end
@@ -223,9 +223,6 @@ class RedisBroker(Broker):
         if result < 0:
             raise Forbidden
 
-    async def exists(self, code: str) -> bool:
-        return bool(await self.redis.exists(self.key(code)))
-
     async def publish(self, code: str, kind: str, data: str, question: str | None = None) -> Event:
         keys = [self.key(code), self.key(code, ":h")]
         args = [kind, data, self.limits.history_events, self.channel, code, question or ""]
@@ -264,7 +261,7 @@ class RedisBroker(Broker):
         keys = [self.key(code), self.key(code, ":q"), self.key(code, f":a:{question_id}")]
         keys.append(self.key(code, f":n:{window}"))
         limits = self.limits
-        args = [student, repr(value), limits.answers_per_min, limits.max_students, 0, question_id, limits.max_counted]
+        args = [student, repr(value), limits.answers_per_min, limits.max_students, question_id, limits.max_counted]
         result = await self.run("answer", keys, args)
         if result == -1:
             raise UnknownClass
