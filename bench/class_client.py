@@ -43,13 +43,19 @@ def head(method: str, path: str, length: int, token: str | None, extra: dict[str
 
 
 async def call(
-    port: int, method: str, path: str, body: object | None = None, token: str | None = None, raw: bytes | None = None
+    port: int,
+    method: str,
+    path: str,
+    body: object | None = None,
+    token: str | None = None,
+    raw: bytes | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Reply:
     """One request on a new connection."""
     payload = raw if raw is not None else b"" if body is None else json.dumps(body).encode()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        writer.write(head(method, path, len(payload), token) + payload)
+        writer.write(head(method, path, len(payload), token, headers) + payload)
         status, headers = await read_head(reader)
         length = int(headers.get("content-length", "0"))
         return Reply(status, headers, await reader.readexactly(length))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -27,6 +28,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
     503: {"model": ErrorResponse, "description": "The class or the server is full, or classes need Redis."},
 }
 router = APIRouter(tags=["classes"], responses=ERRORS)
+SCHEME = re.compile(r"https?")
+HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+PREFIX = re.compile(r"(/[A-Za-z0-9._~-]{1,64}){0,8}/?")
 
 
 def get_classes(request: Request) -> Classes:
@@ -56,6 +60,22 @@ async def teacher(classes: Classes, code: str, authorization: str | None) -> Non
     await classes.broker.touch(code, presented or "-", time.time())
 
 
+def forwarded(request: Request, name: str, pattern: re.Pattern[str]) -> str | None:
+    value = request.headers.get(name, "").split(",")[0].strip()
+    return value if pattern.fullmatch(value) else None
+
+
+def public_origin(request: Request) -> str:
+    """The address students reach this app at, ending in /: the request's own, or what a reverse proxy says in
+    X-Forwarded-Proto, -Host and -Prefix. Only the teacher who sent them sees the QR code made from them."""
+    base = request.base_url
+    scheme = forwarded(request, "x-forwarded-proto", SCHEME) or base.scheme
+    host = forwarded(request, "x-forwarded-host", HOST) or base.netloc
+    prefix = forwarded(request, "x-forwarded-prefix", PREFIX)
+    path = base.path if prefix is None else prefix.rstrip("/") + "/"
+    return f"{scheme}://{host}{path}"
+
+
 @router.post("/api/classes", status_code=201, response_model=ClassCreated)
 async def create_class(request: Request, classes: ClassesDep) -> ClassCreated:
     """Start a class: a code for students, a token for the teacher, and a QR code of the students' address."""
@@ -71,7 +91,7 @@ async def create_class(request: Request, classes: ClassesDep) -> ClassCreated:
         else:
             raise Unavailable("no free class code was found: try again", 1)
     join_url = f"c/{code}"
-    qr = qr_svg(f"{request.base_url}{join_url}")
+    qr = qr_svg(f"{public_origin(request)}{join_url}")
     return ClassCreated(code=code, teacher_token=token, join_url=join_url, qr_svg=qr)
 
 

@@ -34,6 +34,35 @@ def test_a_class_starts_with_a_code_a_token_a_join_url_and_its_qr_code(server: i
     run(scenario())
 
 
+@pytest.mark.parametrize(
+    ("headers", "origin"),
+    [
+        (
+            {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "school.example", "X-Forwarded-Prefix": "/explorer"},
+            "https://school.example/explorer/",
+        ),
+        (
+            {"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "school.example:8443"},
+            "https://school.example:8443/",
+        ),
+        (
+            {"X-Forwarded-Proto": "javascript", "X-Forwarded-Host": 'x"><script>', "X-Forwarded-Prefix": "/a b"},
+            "http://127.0.0.1/",
+        ),
+    ],
+    ids=["behind-a-proxy", "first-of-a-list", "hostile-values-ignored"],
+)
+def test_the_qr_code_is_of_the_address_a_proxy_forwards(server: int, headers: dict[str, str], origin: str) -> None:
+    async def scenario() -> None:
+        reply = await call(server, "POST", "/api/classes", headers=headers)
+        body = reply.json()
+        expected = segno.make(f"{origin}c/{body['code']}", error="m")
+        assert body["qr_svg"] == expected.svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff")
+        await Room(server, body["code"], body["teacher_token"]).end()
+
+    run(scenario())
+
+
 def test_codes_and_tokens_differ_from_class_to_class(server: int) -> None:
     async def scenario() -> None:
         rooms = [await open_class(server) for _ in range(5)]
