@@ -2,7 +2,8 @@
 
 For one worker (classes in memory) and for two workers with a real Redis: from a teacher's state change to its
 arrival at every follower (p50/p95/max, and how many were missed), 300 answers sent at once until the tally counts
-them all, and the memory each follower costs the server. Used by bench/classroom.py; alone:
+them all, the memory each follower costs the server, and every student's page fetching the teacher's new program at
+the same moment. Used by bench/classroom.py; alone:
 python -m bench.class_live [--followers 300] [--states 30]
 """
 
@@ -13,15 +14,17 @@ import asyncio
 import os
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from bench.class_client import Follower, call
-from bench.client import percentile, running_server
+from bench.client import Connection, percentile, running_server
 from bench.redis_server import running_redis
 from bench.workers import cpu_seconds, rss_bytes, serving_pids
 from engine.examples import EXAMPLES
 
 NEURON = next(example.source for example in EXAMPLES if example.id == "neuron")
+TRAINING = next(example.source for example in EXAMPLES if example.id == "lecture-training")
 
 
 @dataclass
@@ -36,6 +39,8 @@ class LiveResult:
     bytes_per_follower: float
     cpu_per_state: float
     client_per_state: float = 0.0
+    fetch_seconds: float = 0.0
+    fetch_statuses: str = ""
 
 
 async def open_followers(port: int, code: str, count: int) -> list[Follower]:
@@ -110,11 +115,30 @@ async def live_class(port: int, title: str, followers_count: int, states: int, p
     for follower in followers:
         follower.close()
     await call(port, "DELETE", f"/api/classes/{code}", None, token)
+    fetch_seconds, fetch_statuses = await whole_class_fetches(port, followers_count)
     per_follower = (after - before) / followers_count
     result = LiveResult(title, followers_count, states, latencies, missed, tally_seconds, counted, per_follower, 0.0)
     result.cpu_per_state = cpu_per_state
     result.client_per_state = client_per_state
+    result.fetch_seconds, result.fetch_statuses = fetch_seconds, fetch_statuses
     return result
+
+
+async def whole_class_fetches(port: int, count: int) -> tuple[float, str]:
+    """The teacher runs the lecture's training loop; then every student's page asks for it at the same moment."""
+    teacher = await Connection.open("127.0.0.1", port)
+    await teacher.request("POST", "/api/graph", {"source": TRAINING})
+    teacher.close()
+    connections = [await Connection.open("127.0.0.1", port) for _ in range(count)]
+    start = time.perf_counter()
+    replies = await asyncio.gather(
+        *(connection.request("POST", "/api/graph", {"source": TRAINING}) for connection in connections)
+    )
+    seconds = time.perf_counter() - start
+    for connection in connections:
+        connection.close()
+    statuses = Counter(status for status, _ in replies)
+    return seconds, ", ".join(f"{count} x {status}" for status, count in sorted(statuses.items()))
 
 
 def print_live(result: LiveResult) -> None:
@@ -132,6 +156,10 @@ def print_live(result: LiveResult) -> None:
     per_follower = result.cpu_per_state / result.followers * 1e6
     print(f"  server CPU per state change: {result.cpu_per_state * 1e3:.1f} ms ({per_follower:.0f} µs a follower)")
     print(f"  this client's CPU per state change (300 streams read and parsed): {result.client_per_state * 1e3:.1f} ms")
+    print(
+        f"  then the teacher's Run of the training loop fetched by all {result.followers} at once: "
+        f"{result.fetch_statuses} in {result.fetch_seconds:.2f} s"
+    )
     print(f"  load average when done: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
