@@ -12,6 +12,10 @@ const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 const TEACHER_KEY = "backprop-class-teacher"; // sessionStorage: this tab teaches (a reload keeps the class)
 const TALLY_EVERY_MS = 1000;
 
+function span(className, textContent = "") {
+  return Object.assign(document.createElement("span"), { className, textContent });
+}
+
 export class Classroom {
   constructor(explorer) {
     this.explorer = explorer;
@@ -67,6 +71,12 @@ export class Classroom {
     this.explorer.republish();
   }
 
+  // A teacher's request about this class (`part` after its address), with the token.
+  call(method, part, body) {
+    const path = `api/classes/${this.teaching.code}${part ? `/${part}` : ""}`;
+    return request(method, path, body, this.teaching.token);
+  }
+
   // Every step, pass, view, group toggle and Run: the newest state goes out, one request at a time.
   publish(state) {
     this.refreshAsk();
@@ -80,7 +90,7 @@ export class Classroom {
       const state = this.waiting;
       this.waiting = null;
       try {
-        await request("PUT", `api/classes/${this.teaching.code}/state`, state, this.teaching.token);
+        await this.call("PUT", "state", state);
       } catch (error) {
         if (error.status === 404 || error.status === 403) this.stopTeaching("The class has ended (it expired).");
         else this.status(`The class did not get the last step: ${sentence(error.message)}.`);
@@ -99,23 +109,26 @@ export class Classroom {
     if (!question) return null;
     const step = timeline.steps[position];
     const through = timeline.nodes.get(step.node);
+    const name = through.label || through.name || through.expr || "a node";
     const prompt =
-      `Backward step ${step.index} / ${step.total} goes through ${through.label || through.name || through.expr || "a node"}` +
-      ` (${through.op}). What is ${question.name}.grad after it?`;
+      `Backward step ${step.index} / ${step.total} goes through ${name} (${through.op}).` +
+      ` What is ${question.name}.grad after it?`;
     return { node: question.node, prompt, answer: question.answer, name: question.name };
   }
 
   refreshAsk() {
     const can = this.nextQuestion() !== null;
     $("ask").disabled = !can;
-    $("ask").title = can ? "Ask everyone for the grad the next backward step gives" : "Step to just before a backward step to ask about it";
+    $("ask").title = can
+      ? "Ask everyone for the grad the next backward step gives"
+      : "Step to just before a backward step to ask about it";
   }
 
   async ask() {
     const next = this.nextQuestion();
     if (!next || !this.teaching) return;
     try {
-      const { id } = await request("POST", `api/classes/${this.teaching.code}/questions`, next, this.teaching.token);
+      const { id } = await this.call("POST", "questions", next);
       this.question = { ...next, id, revealed: false };
       $("class-question-asked").textContent = next.prompt;
       $("reveal").disabled = false;
@@ -132,7 +145,7 @@ export class Classroom {
     const question = this.question;
     if (!question || !this.teaching) return;
     try {
-      const tally = await request("GET", `api/classes/${this.teaching.code}/tally?question=${question.id}`, undefined, this.teaching.token);
+      const tally = await this.call("GET", `tally?question=${question.id}`);
       if (question === this.question) this.drawTally(tally);
     } catch (error) {
       if (error.status === 404 || error.status === 403) this.stopTeaching("The class has ended (it expired).");
@@ -148,17 +161,18 @@ export class Classroom {
       const row = Object.assign(document.createElement("div"), { className: `tally-row${right ? " right" : ""}` });
       row.setAttribute("role", "listitem");
       row.dataset.value = String(bin.value);
-      const bar = Object.assign(document.createElement("span"), { className: "tally-bar" });
+      const bar = span("tally-bar");
       bar.style.width = `${(100 * bin.count) / widest}%`;
-      const label = Object.assign(document.createElement("span"), { className: "tally-value", textContent: `${right ? "✓ " : ""}${formatNumber(bin.value)}` });
-      const count = Object.assign(document.createElement("span"), { className: "tally-count", textContent: String(bin.count) });
-      const track = Object.assign(document.createElement("span"), { className: "tally-track" });
+      const label = span("tally-value", `${right ? "✓ " : ""}${formatNumber(bin.value)}`);
+      const count = span("tally-count", String(bin.count));
+      const track = span("tally-track");
       track.append(bar);
       row.append(label, track, count);
       return row;
     });
     $("class-tally").replaceChildren(...rows);
-    const right = question.revealed ? ` · ${tally.right} right (${question.name}.grad = ${formatNumber(question.answer)})` : "";
+    const answer = `${question.name}.grad = ${formatNumber(question.answer)}`;
+    const right = question.revealed ? ` · ${tally.right} right (${answer})` : "";
     $("class-tally-summary").textContent = `${tally.answers} of ${tally.students} following answered${right}`;
     $("class-students").textContent = `${tally.students} student${tally.students === 1 ? "" : "s"} following`;
   }
@@ -167,7 +181,7 @@ export class Classroom {
     const question = this.question;
     if (!question || !this.teaching) return;
     try {
-      await request("POST", `api/classes/${this.teaching.code}/questions/${question.id}/reveal`, undefined, this.teaching.token);
+      await this.call("POST", `questions/${question.id}/reveal`);
       question.revealed = true;
       $("reveal").disabled = true;
       clearInterval(this.timer);
@@ -180,7 +194,7 @@ export class Classroom {
   async endClass() {
     if (!this.teaching) return;
     try {
-      await request("DELETE", `api/classes/${this.teaching.code}`, undefined, this.teaching.token);
+      await this.call("DELETE", "");
     } catch {
       // it had ended already
     }

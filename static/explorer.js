@@ -37,7 +37,10 @@ const training = new Training((index) =>
 );
 const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
 const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
-const classroom = new Classroom({ load: loadShared, goTo, showQuestion, republish: saveToUrl, timeline: () => page.timeline, position: () => page.position });
+// Class mode's hooks: show a teacher's state, move, mark a question, publish again, read the timeline.
+const classroom = new Classroom({
+  load: loadShared, goTo, showQuestion, republish: saveToUrl, timeline: () => page.timeline, position: () => page.position,
+});
 
 function setStatus(text) {
   $("status").textContent = text;
