@@ -136,6 +136,11 @@ def test_a_question_is_answered_tallied_and_revealed(page: Page, student: Page) 
     screenshot(student, "classes-student-revealed")
     assert serious_violations(teacher) == [], "the teacher's code, QR code and tally"
     assert serious_violations(student) == [], "a student's revealed question"
+    for name, (width, height) in SIZES.items():
+        teacher.set_viewport_size({"width": width, "height": height})
+        student.set_viewport_size({"width": width, "height": height})
+        screenshot(teacher, f"classes-teacher-tally-{name}")
+        screenshot(student, f"classes-student-question-{name}")
 
 
 def test_a_student_breaks_away_and_rejoins(page: Page, student: Page) -> None:
