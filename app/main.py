@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import api, pages
+from app import api, classes, pages
 from app.pictures import Busy, Pictures
 from app.schemas import error_body
 from app.settings import Settings, get_settings
@@ -110,6 +110,7 @@ def describe_validation(error: RequestValidationError) -> str:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Nothing to start (dot and the jail start with the first drawing and run); at shutdown both are stopped."""
     yield
+    await app.state.classes.close()
     app.state.pictures.close()
     programs.jail().close()
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(api.router)
     app.include_router(pages.router)
+    classes.install(app, classes.Classes(settings))
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
     @app.exception_handler(ProgramError)

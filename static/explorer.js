@@ -1,6 +1,7 @@
 // The explorer page: editor, run, timeline, nudge, quiz, sharing. Talks to the JSON API only.
 
 import { callApi, readExamples } from "./api.js";
+import { Classroom } from "./classroom.js";
 import { renderConsole } from "./console.js";
 import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
@@ -36,6 +37,10 @@ const training = new Training((index) =>
 );
 const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
 const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
+// Class mode's hooks: show a teacher's state, move, mark a question, publish again, read the timeline.
+const classroom = new Classroom({
+  load: loadShared, goTo, showQuestion, republish: saveToUrl, timeline: () => page.timeline, position: () => page.position,
+});
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -277,19 +282,25 @@ function saveToUrl() {
   const { pass } = training;
   const collapse = groups.request();
   writeShared({ source, overrides, pass, position, collapse, step: $("nudge-step").value, quiz: quiz.on });
+  classroom.publish({ source, overrides, pass, view: page.view ?? null, position, collapse, quiz: quiz.on });
 }
 
 async function loadFromUrl() {
   const shared = readShared();
   if (!shared) return false;
+  await loadShared(shared);
+  return true;
+}
+
+async function loadShared(shared) {
+  if (page.timeline && shared.source !== page.source) forgetProgram(shared.source);
   editor.setValue(shared.source);
   quiz.setOn(shared.quiz);
-  $("nudge-step").value = shared.step;
+  if (shared.step !== undefined) $("nudge-step").value = shared.step;
   page.source = shared.source;
   page.overrides = shared.overrides;
   if (shared.collapse !== "auto") groups.choose(shared.collapse);
   await run({ position: shared.position, keepOverrides: true, pass: shared.pass });
-  return true;
 }
 
 // -- groups: a box expands, a cluster's title collapses; the step stays where it was
@@ -400,6 +411,7 @@ async function main() {
       await run();
     }
   }
+  await classroom.start();
   document.body.dataset.ready = "true";
 }
 
