@@ -24,6 +24,9 @@ MAX_PRINT_LINES = 10_000  # lines printed
 MAX_PRINT_CHARS = 1_000_000  # characters printed
 MAX_LABEL_CHARS = 100  # characters of one label shown; longer ones are cut
 MAX_NUMERIC_NODES = 1_000  # graph nodes for which a finite-difference check is made
+MAX_CHECK_NODES = 1_000  # graph nodes of a pass whose final grads are checked by finite differences (own classes)
+MAX_CHECK_RUNS = 8  # runs of a program made to check its grads where its operations are not known (2 per leaf)
+MAX_CHECKS = 200  # checks of the program's own engine reported for one pass
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Limits:
     max_print_chars: int = MAX_PRINT_CHARS
     max_label_chars: int = MAX_LABEL_CHARS
     max_numeric_nodes: int = MAX_NUMERIC_NODES
+    max_check_nodes: int = MAX_CHECK_NODES
+    max_check_runs: int = MAX_CHECK_RUNS
+    max_checks: int = MAX_CHECKS
 
 
 DEFAULT_LIMITS = Limits()
