@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
     max_check_nodes: int = limits.MAX_CHECK_NODES
     max_check_runs: int = limits.MAX_CHECK_RUNS
+    max_check_seconds: float = limits.MAX_CHECK_SECONDS
     max_checks: int = limits.MAX_CHECKS
     jail: Literal["on", "off"] = "on"  # "off" (no system-call filter) is for local development on a loopback host
     # HTTP

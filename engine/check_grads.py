@@ -9,10 +9,12 @@ MAX_CHECK_RUNS runs (engine/limits.py) and only for leaves whose nudge changes n
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping
 
 from engine.chain_rule import forward
 from engine.errors import ProgramError
+from engine.limits import Limits
 from engine.record import Node, Pass, Run
 
 STEP = 1e-6  # h in (f(x+h) - f(x-h)) / 2h, as the numeric check (engine/numeric.py)
@@ -78,21 +80,28 @@ def _output_with(
 
 
 def rerun_estimates(
-    run: Run, chosen: Pass, estimates: list[float | None], rerun: Rerun, max_runs: int, base: Mapping[int, float]
+    run: Run,
+    chosen: Pass,
+    estimates: list[float | None],
+    rerun: Rerun,
+    limits: Limits,
+    base: Mapping[int, float],
 ) -> tuple[list[float | None], int]:
     """Fill in the estimates of leaves the recorded graph could not give by running the program again with the
-    leaf's data nudged where it is made (two runs a leaf, at most `max_runs`): only leaves of this pass that no
+    leaf's data nudged where it is made (two runs a leaf, at most max_check_runs, and none begun after
+    max_check_seconds): only leaves of this pass that no
     earlier pass used and whose data is still what they were made with. Returns the estimates and the runs made."""
     earlier: set[int] = set()
     for before in run.passes[: chosen.index]:
         earlier.update(before.order)
     filled = list(estimates)
     runs = 0
+    deadline = time.monotonic() + limits.max_check_seconds
     for i, (k, data) in enumerate(zip(chosen.order, chosen.data, strict=True)):
         node = run.nodes[k]
         if filled[i] is not None or node.children or k in earlier or data != node.made_data:
             continue
-        if runs + 2 > max_runs:
+        if runs + 2 > limits.max_check_runs or time.monotonic() > deadline:
             break
         outputs = []
         for sign in (1, -1):

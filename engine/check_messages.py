@@ -113,7 +113,8 @@ class Names:
 
 def _formula(local: Local, positions: list[int]) -> str:
     parts = [local.formulas[p] for p in positions]
-    return parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
+    text = parts[0] if len(parts) == 1 else " + ".join(parts)
+    return f"({text})" if " " in text else text
 
 
 def _arithmetic(names: Names, child: int, local: Local, positions: list[int], up: float, expected: float) -> str:

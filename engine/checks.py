@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from weakref import finalize
 
 from engine.chain_rule import Local, rule, true_grads
 from engine.check_grads import Rerun, graph_estimates, rerun_estimates
@@ -48,6 +49,9 @@ def close(a: float, b: float, relative: float, floor: float = 1e-12) -> bool:
     return abs(a - b) <= relative * max(abs(a), abs(b)) + floor
 
 
+_KEPT: dict[int, dict[tuple[int, str, Limits], list[CheckRecord]]] = {}  # by id() of a live run
+
+
 @dataclass
 class Stats:
     """What the last check cost: runs of the program made for finite differences."""
@@ -67,6 +71,27 @@ def check_pass(
     """The checks of one pass of a run; empty for the built-in Value (and micrograd's, which is the package's)."""
     if run.value_class == "builtin" or pass_index is None or not 0 <= pass_index < len(run.passes):
         return []
+    kept = _KEPT.get(id(run))
+    known = kept.get((pass_index, source, limits)) if kept is not None else None
+    if known is not None:  # the same run of the same program (a cached one), another request for this pass
+        return known
+    checks = _check_pass(run, pass_index, source, limits, rerun, base, stats)
+    if kept is None:
+        kept = _KEPT[id(run)] = {}
+        finalize(run, _KEPT.pop, id(run), None)  # forgotten with the run
+    kept[(pass_index, source, limits)] = checks
+    return checks
+
+
+def _check_pass(
+    run: Run,
+    pass_index: int,
+    source: str,
+    limits: Limits,
+    rerun: Rerun | None,
+    base: Mapping[int, float] | None,
+    stats: Stats | None,
+) -> list[CheckRecord]:
     chosen = run.passes[pass_index]
     names = Names(run, chosen, source, makers(source, run.value_class))
     checks = _step_checks(run, chosen, names)
@@ -195,7 +220,7 @@ def _grad_checks(
 ) -> list[CheckRecord]:
     estimates = graph_estimates(run.nodes, chosen, limits.max_check_nodes)
     if rerun is not None and limits.max_check_runs and len(chosen.order) <= limits.max_check_nodes:
-        estimates, runs = rerun_estimates(run, chosen, estimates, rerun, limits.max_check_runs, base)
+        estimates, runs = rerun_estimates(run, chosen, estimates, rerun, limits, base)
         if stats is not None:
             stats.reruns = runs
     checks = []

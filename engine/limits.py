@@ -26,6 +26,7 @@ MAX_LABEL_CHARS = 100  # characters of one label shown; longer ones are cut
 MAX_NUMERIC_NODES = 1_000  # graph nodes for which a finite-difference check is made
 MAX_CHECK_NODES = 1_000  # graph nodes of a pass whose final grads are checked by finite differences (own classes)
 MAX_CHECK_RUNS = 8  # runs of a program made to check its grads where its operations are not known (2 per leaf)
+MAX_CHECK_SECONDS = 2.0  # wall time those runs may take in all (each is also bounded by MAX_SECONDS)
 MAX_CHECKS = 200  # checks of the program's own engine reported for one pass
 
 
@@ -49,6 +50,7 @@ class Limits:
     max_numeric_nodes: int = MAX_NUMERIC_NODES
     max_check_nodes: int = MAX_CHECK_NODES
     max_check_runs: int = MAX_CHECK_RUNS
+    max_check_seconds: float = MAX_CHECK_SECONDS
     max_checks: int = MAX_CHECKS
 
 

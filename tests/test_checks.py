@@ -1,0 +1,151 @@
+"""Checks of a student's own engine: each classic mistake found at its node, with its numbers and its line;
+the same text run by CPython shows the same buggy numbers; PyTorch gives the true gradients the checks name."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from engine.checks import CheckRecord
+from engine.exploration import Exploration
+from engine.run import run_program
+from engine.steps import explore
+from tests.cpython_oracle import CPythonRun, run_many_in_cpython
+from tests.engines import BUGGY, CORRECT, MANUAL_SETS, MISSING_RADD, MISSING_RMUL, Buggy, line_of
+from tests.lecture_programs import EXPRESSION_L
+from tests.oracles import torch_grads
+
+
+@pytest.fixture(scope="module")
+def cpython() -> dict[str, CPythonRun]:
+    sources = {b.name: b.source for b in BUGGY} | {"manual": MANUAL_SETS}
+    return dict(zip(sources, run_many_in_cpython(list(sources.values())), strict=True))
+
+
+def labels(graph: Exploration) -> dict[str, str]:
+    return {node.id: node.label for node in graph.nodes}
+
+
+def not_grad(graph: Exploration) -> list[CheckRecord]:
+    return [check for check in graph.checks if check.kind != "grad"]
+
+
+@pytest.mark.parametrize("buggy", BUGGY, ids=[b.name for b in BUGGY])
+def test_each_classic_mistake_is_found_at_its_node_with_its_numbers_and_line(buggy: Buggy) -> None:
+    graph = explore(buggy.source)
+    assert graph.value_class == "Value (line 3)"
+    (check,) = not_grad(graph)
+    name = labels(graph)
+    assert (check.kind, name[check.node], name[check.to] if check.to else None) == (buggy.kind, buggy.node, buggy.to)
+    assert check.expected == pytest.approx(buggy.expected, rel=1e-12)
+    assert check.got == pytest.approx(buggy.got, rel=1e-12)
+    assert check.line == line_of(buggy.source, buggy.line_text)
+    assert buggy.says in check.message
+    assert "n0" not in check.message and not any(node.id in check.message.split() for node in graph.nodes)
+    step = graph.backward[check.step or 0]  # the link to its step: the backward step of that node
+    assert step.node == check.node
+
+
+@pytest.mark.parametrize("buggy", BUGGY, ids=[b.name for b in BUGGY])
+def test_the_buggy_numbers_shown_are_those_cpython_computes(buggy: Buggy, cpython: dict[str, CPythonRun]) -> None:
+    graph = explore(buggy.source)
+    theirs = cpython[buggy.name]
+    assert theirs.error is None
+    (their_pass,) = theirs.passes
+    shown = {node.label: node.grad for node in graph.nodes if node.label}
+    assert shown == their_pass.grads(theirs.nodes)
+    (check,) = not_grad(graph)
+    if check.kind == "deposit":  # what the program added is what CPython's _backward added
+        node, to = theirs.labelled(buggy.node), theirs.labelled(buggy.to or "")
+        (step,) = [s for s in their_pass.steps if s.node == node]
+        assert sum(after - before for k, before, after in step.deposits if k == to) == check.got
+
+
+@pytest.mark.parametrize("buggy", BUGGY, ids=[b.name for b in BUGGY])
+def test_final_grads_are_checked_against_the_true_gradient(buggy: Buggy) -> None:
+    run = run_program(buggy.source)
+    chosen = run.passes[0]
+    _, true = torch_grads((run, chosen))
+    graph = explore(buggy.source)
+    wrong = {
+        node.id
+        for node in graph.nodes
+        if abs(node.grad - true[node.id]) > 1e-3 * max(abs(node.grad), abs(true[node.id])) + 1e-6
+    }
+    flagged = {check.node: check for check in graph.checks if check.kind == "grad"}
+    assert wrong and set(flagged) == wrong
+    for node_id, check in flagged.items():
+        assert check.expected == pytest.approx(true[node_id], rel=1e-6, abs=1e-8)
+        assert check.step is None and "finite differences" in check.message
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_a_correct_engine_gives_no_check(name: str) -> None:
+    graph = explore(CORRECT[name])
+    assert graph.value_class != "builtin"
+    assert graph.checks == []
+
+
+def test_the_builtin_value_is_not_checked() -> None:
+    graph = explore(EXPRESSION_L + "L.backward()\nL.grad = 5.0\n")
+    assert graph.value_class == "builtin" and graph.checks == []
+
+
+def test_a_wrong_hand_set_grad_is_a_set_check_and_right_ones_are_not(cpython: dict[str, CPythonRun]) -> None:
+    graph = explore(MANUAL_SETS)
+    (check,) = graph.checks
+    run = run_program(MANUAL_SETS)
+    _, true = torch_grads((run, run.passes[0]))
+    assert (check.kind, labels(graph)[check.node], check.got) == ("set", "b", 4.0)
+    assert check.expected == pytest.approx(true[check.node]) == -4.0
+    assert check.line == line_of(MANUAL_SETS, "b.grad = 4.0")
+    assert "dL/db is -4.0000 = 2.0000 * -2.0000 through e" in check.message
+    their_sets = [s.set for s in cpython["manual"].passes[0].steps]
+    assert their_sets == [1.0, 4.0, -2.0, -2.0, -2.0, 6.0, 4.0]
+    set_steps = [step for step in graph.backward if getattr(step, "set", None) is not None]
+    assert [step.set for step in set_steps] == their_sets  # type: ignore[union-attr]
+    assert graph.backward[check.step or 0].node == check.node
+
+
+@pytest.mark.parametrize(
+    ("source", "program", "method", "text"),
+    [
+        (
+            MISSING_RMUL,
+            "a = Value(2.0)\nb = 2 * a\n",
+            "__rmul__",
+            "unsupported operand type(s) for *: 'int' and 'Value'",
+        ),
+        (MISSING_RADD, "a = Value(2.0)\nb = sum([a, a])\n", "__radd__", "for +: 'int' and 'Value'"),
+    ],
+)
+def test_a_missing_reflected_operator_is_cpythons_type_error_with_a_hint(
+    client: TestClient, source: str, program: str, method: str, text: str
+) -> None:
+    response = client.post("/api/graph", json={"source": source + program})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["kind"] == "type" and error["line"] == len((source + program).splitlines())
+    assert text in error["message"] and f"def {method}(self, other)" in error["message"]
+    (theirs,) = run_many_in_cpython([source + program])
+    assert theirs.error is not None and theirs.error.message in error["message"]
+
+
+def test_the_api_carries_checks_and_value_class(client: TestClient) -> None:
+    buggy = BUGGY[0]
+    body = client.post("/api/graph", json={"source": buggy.source}).json()
+    assert body["value_class"] == "Value (line 3)"
+    first = body["checks"][0]
+    assert {"step", "node", "to", "kind", "expected", "got", "message", "line"} <= set(first)
+    assert first["kind"] == "deposit" and body["backward"][first["step"]]["node"] == first["node"]
+    assert client.post("/api/graph", json={"source": EXPRESSION_L}).json()["checks"] == []
+
+
+def test_checks_follow_the_chosen_pass_and_overrides(client: TestClient) -> None:
+    source = BUGGY[0].source + "f.backward()\n"  # a second pass: stale, grads accumulate, deposits still checked
+    body = client.post("/api/graph", json={"source": source, "pass": 1}).json()
+    assert body["pass"] == 1 and {check["kind"] for check in body["checks"]} >= {"deposit"}
+    nudged = client.post("/api/graph", json={"source": BUGGY[0].source, "overrides": {"a": 0.5}}).json()
+    (deposit,) = [check for check in nudged["checks"] if check["kind"] == "deposit"]
+    assert deposit["expected"] == pytest.approx(3.0 * (0.5 + 3.0))  # b.data * d.grad, d.grad = e.data
+    assert deposit["got"] == pytest.approx(deposit["expected"] - 0.5 * 3.0)  # less what e's step had put there
