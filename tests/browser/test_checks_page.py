@@ -1,0 +1,148 @@
+"""The student's own engine in the page: whose Value runs, its checks on their edges, in the narration and in the
+list with links to their steps, a correct engine confirmed; two runs compared (pin, unpin, two curves, grads)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.helpers import Page, node_id, open_page, run_program, text, tid, wait_idle
+from tests.engines import BUGGY, CORRECT, MANUAL_SETS, line_of
+from tests.lecture_programs import EXPRESSION_L
+
+pytestmark = pytest.mark.browser
+
+OVERWRITE = BUGGY[0]  # `self.grad = other.data * out.grad` in __mul__, a used twice
+SIZES = [(1440, 900), (1280, 720), (390, 844)]
+MINE = ["value-class", "pin", "unpin", "checks-list", "compare-result", "narration"]
+
+
+def mine_fit(page: Page) -> bool:
+    """This feature's elements end inside the window (the page's own layout is tested elsewhere)."""
+    return bool(
+        page.evaluate(
+            """ids => ids.map(id => document.querySelector(`[data-testid="${id}"]`))
+                .filter(e => e && e.offsetParent !== null)
+                .every(e => e.getBoundingClientRect().right <= window.innerWidth + 1)""",
+            MINE,
+        )
+    )
+
+
+def test_a_wrong_deposit_is_marked_on_its_edge_in_the_narration_and_in_the_list(page: Page) -> None:
+    open_page(page)
+    run_program(page, OVERWRITE.source)
+    assert text(page, tid("value-class")) == "your Value (line 3)"
+    line = line_of(OVERWRITE.source, OVERWRITE.line_text)
+    first = text(page, tid("check-0"))
+    assert first.startswith(f"wrong deposit: line {line}: `self.grad = other.data * out.grad`") and "use `+=`" in first
+    a, d = node_id(page, "a"), node_id(page, "d")
+    marked = page.eval_on_selector_all(".check-edge", "edges => edges.map(e => e.id)")
+    assert marked == [f"edge-{a}-{d}-0"]
+    assert page.eval_on_selector(f"#node-{a}", "g => g.classList.contains('check-grad')")  # its final grad too
+    page.click(tid("check-0"))  # the link goes to the step: d's backward step
+    assert text(page, tid("phase")).startswith("backward")
+    narration = text(page, tid("narration"))
+    assert f"line {line}: `self.grad = other.data * out.grad` replaced the -6.0000 already in a.grad" in narration
+    assert "3.0000 * 1.0000 = 3.0000" in narration
+    page.keyboard.press("ArrowLeft")
+    assert "wrong deposit" not in text(page, tid("narration"))  # only at its own step
+    page.keyboard.press("ArrowRight")
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(200)
+        screenshot(page, f"checks-deposit-{width}x{height}")
+        assert mine_fit(page)
+
+
+def test_a_wrong_order_links_to_the_early_backward_step(page: Page) -> None:
+    order = next(b for b in BUGGY if b.kind == "order")
+    open_page(page)
+    run_program(page, order.source)
+    link = page.locator(f"{tid('checks-list')} [data-kind=order]")
+    assert link.count() == 1
+    link.click()
+    narration = text(page, tid("narration"))
+    assert "wrong order" in narration and "before e" in narration
+    assert page.eval_on_selector(f"#node-{node_id(page, 'd')}", "g => g.classList.contains('check-node')")
+
+
+def test_a_correct_engine_is_confirmed_and_unmarked(page: Page) -> None:
+    open_page(page)
+    run_program(page, CORRECT["the lecture's class, neuron"])
+    assert text(page, tid("value-class")) == "your Value (line 3)"
+    assert "agrees with the chain rule" in text(page, tid("checks-list"))
+    assert page.locator(".check-edge, .check-node, .check-grad").count() == 0
+    page.keyboard.press("End")
+    assert "⚠" not in text(page, tid("narration"))
+    screenshot(page, "checks-correct-1440x900")
+
+
+def test_the_builtin_value_shows_no_engine_line(page: Page) -> None:
+    open_page(page)
+    run_program(page, EXPRESSION_L + "L.backward()\n")
+    assert page.locator(tid("value-class")).is_hidden()
+    assert page.locator(tid("checks-list")).is_hidden()
+
+
+def test_hand_set_grads_are_confirmed_or_checked_and_quiz_mode_hides_the_true_value(page: Page) -> None:
+    open_page(page)
+    run_program(page, MANUAL_SETS)
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")  # f.grad = 4.0 ... the step before the last: a.grad = 6.0, right
+    assert "✓ Right" in text(page, tid("narration"))
+    page.keyboard.press("ArrowRight")  # b.grad = 4.0, wrong
+    narration = text(page, tid("narration"))
+    assert "wrong hand-set grad" in narration and "dL/db is -4.0000" in narration
+    page.check(tid("quiz"))
+    page.click(tid("check-0"))
+    assert "-4.0000" not in text(page, tid("checks-list"))
+    assert "-4.0000" not in text(page, tid("check-narration"))
+    page.click(tid("check-reveal"))
+    assert "dL/db is -4.0000" in text(page, tid("check-narration"))
+
+
+def test_pin_and_compare_two_training_runs(page: Page) -> None:
+    open_page(page)
+    page.select_option(tid("preset"), "lecture-training")
+    page.wait_for_function("document.querySelectorAll('[data-testid=passes] circle.point').length > 1")
+    wait_idle(page)
+    page.click(tid("pin"))
+    assert page.locator(tid("unpin")).is_visible() and page.locator(tid("pin")).is_hidden()
+    page.select_option(tid("preset"), "zero-grad-bug")
+    page.wait_for_function("document.querySelector('[data-testid=pass-info]').textContent.includes('20')")
+    wait_idle(page)
+    assert "pin" in text(page, tid("example-note")).lower()
+    curves = page.eval_on_selector_all(f"{tid('passes')} polyline", "lines => lines.map(l => l.getAttribute('class'))")
+    assert curves == ["curve", "curve pinned"]
+    assert "pinned run" in text(page, tid("passes-legend"))
+    assert "dashed" in text(page, tid("compare-result"))
+    # the two curves part at pass 3: the pinned one's third point is elsewhere
+    parted = page.evaluate(
+        """() => {
+          const [mine, pinned] = [...document.querySelectorAll('[data-testid=passes] polyline')]
+            .map(l => l.getAttribute('points').split(' ').map(p => p.split(',').map(Number)));
+          return [0, 1, 2].map(i => Math.abs(mine[i][1] - pinned[i][1]) > 0.01);
+        }"""
+    )
+    assert parted == [False, False, True]
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(200)
+        screenshot(page, f"compare-training-{width}x{height}")
+        assert mine_fit(page)
+    page.click(tid("unpin"))
+    assert page.locator(f"{tid('passes')} polyline").count() == 1
+    assert page.locator(tid("compare-result")).is_hidden()
+
+
+def test_pin_a_one_pass_program_and_see_the_grads_that_differ(page: Page) -> None:
+    open_page(page)
+    run_program(page, CORRECT["the lecture's class (operands in a set)"])
+    page.click(tid("pin"))
+    run_program(page, OVERWRITE.source)
+    result = text(page, tid("compare-result"))
+    assert result.startswith("1 grad differs") and "a -3.0000 → 3.0000" in result
+    a = node_id(page, "a")
+    assert page.eval_on_selector_all(".differs", "nodes => nodes.map(n => n.id)") == [f"node-{a}"]
+    screenshot(page, "compare-one-pass-1440x900")
