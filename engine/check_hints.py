@@ -23,7 +23,9 @@ def hint(message: str) -> str | None:
         op, number, cls = match.groups()
         op = "**" if op == "pow()" else op
         method = REFLECTED[op]
-        example = "2 * a" if op == "*" else ("sum(...) starts at 0, so 0 + a" if op == "+" else f"2 {op} a")
+        example = f"a number {op} a {cls} (`2 {op} a`)"
+        if op == "+":
+            example += ", as in sum(...), which starts at 0,"
         return (
             f"{example} asks the {number} first, which does not know a {cls}; Python then calls"
             f" {cls}.{method}, and your class has none. Define it: `def {method}(self, other): return"

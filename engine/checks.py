@@ -115,7 +115,9 @@ def _step_checks(run: Run, chosen: Pass, names: Names) -> list[CheckRecord]:
     for i, step in enumerate(chosen.steps):
         index = i + offset
         if step.set is not None:
-            if chosen.manual:
+            # by hand, or inside backward() once its steps began (a nested backward() restarting a grad at 1.0);
+            # not a grad zeroed before the seed
+            if chosen.manual or (done and step.set != 0):
                 truth = truth if truth is not None else _truth(run, chosen, data)
                 checks += _set_check(step, index, truth, names)
             continue

@@ -149,3 +149,25 @@ def test_checks_follow_the_chosen_pass_and_overrides(client: TestClient) -> None
     (deposit,) = [check for check in nudged["checks"] if check["kind"] == "deposit"]
     assert deposit["expected"] == pytest.approx(3.0 * (0.5 + 3.0))  # b.data * d.grad, d.grad = e.data
     assert deposit["got"] == pytest.approx(deposit["expected"] - 0.5 * 3.0)  # less what e's step had put there
+
+
+NESTED = """  def backward(self):
+    self.grad = 1.0
+    self._backward()
+    for child in self._prev:
+      if child._prev:
+        child.backward()   # each operand's pass restarts its grad at 1.0
+"""
+
+
+def test_a_nested_backward_restarting_a_grad_at_one_is_a_set_check_at_its_line() -> None:
+    from tests.engines import L_BACKWARD, TOPOLOGICAL, TUPLE_VALUE, replaced
+
+    source = replaced(TUPLE_VALUE, TOPOLOGICAL, NESTED) + L_BACKWARD
+    graph = explore(source)
+    sets = [check for check in graph.checks if check.kind == "set"]
+    name = labels(graph)
+    assert [(name[c.node], c.got, c.expected) for c in sets] == [("d", 1.0, -2.0), ("e", 1.0, -2.0)]
+    assert all(c.line == line_of(source, "    self.grad = 1.0") for c in sets)
+    assert "dL/dd is -2.0000 = -2.0000 * 1.0000 through L" in sets[0].message
+    assert not [check for check in graph.checks if check.kind in ("deposit", "missing", "order")]
