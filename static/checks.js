@@ -157,7 +157,8 @@ export class Checks {
     const start = timeline.graph.forward.length + (timeline.graph.resets ?? []).length + 1;
     const record = raw !== undefined ? timeline.graph.backward[raw - start] : undefined;
     const isSet = record && record.set !== undefined && record.set !== null && record.node === step.node;
-    if (own && isSet && lines.length === 0 && !this.quizOn()) {
+    const manual = Boolean(this.graph.passes?.[this.graph.pass]?.manual); // the lecture's backprop by hand
+    if (own && manual && isSet && lines.length === 0 && !this.quizOn()) {
       const right = document.createElement("p");
       right.className = "check-narration check-right";
       right.dataset.testid = "check-confirmed";

@@ -51,6 +51,8 @@ def test_a_wrong_deposit_is_marked_on_its_edge_in_the_narration_and_in_the_list(
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(200)
+        if width < 500:  # a phone: the narration and the marked edge, where a student scrolls to
+            page.locator(tid("narration")).scroll_into_view_if_needed()
         screenshot(page, f"checks-deposit-{width}x{height}")
         assert mine_fit(page)
 
@@ -129,6 +131,8 @@ def test_pin_and_compare_two_training_runs(page: Page) -> None:
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(200)
+        if width < 500:
+            page.locator(tid("passes")).scroll_into_view_if_needed()
         screenshot(page, f"compare-training-{width}x{height}")
         assert mine_fit(page)
     page.click(tid("unpin"))
