@@ -100,10 +100,14 @@ export class Checks {
     list.append(heading, items);
   }
 
-  // A check's sentence; in quiz mode a wrong hand-set grad's true value waits until asked for.
-  text(check, n) {
+  // A check's sentence. In quiz mode the true values wait: a wrong hand-set grad's until asked for, the
+  // others' in the list until their step (the narration there tells them in full).
+  text(check, n, inList = true) {
     if (check.kind === "set" && this.quizOn() && !this.revealed.has(n)) {
       return `line ${check.line}: this hand-set grad is not the gradient of the output (the true value is hidden in quiz mode)`;
+    }
+    if (inList && this.quizOn() && !this.revealed.has(n)) {
+      return `${check.line ? `line ${check.line}: ` : ""}numbers hidden in quiz mode until this step`;
     }
     return check.message;
   }
@@ -138,7 +142,7 @@ export class Checks {
       const line = document.createElement("p");
       line.className = `check-narration check-${check.kind}`;
       line.dataset.testid = "check-narration";
-      line.textContent = `⚠ ${KIND_TITLES[check.kind] ?? check.kind}: ${this.text(check, n)}`;
+      line.textContent = `⚠ ${KIND_TITLES[check.kind] ?? check.kind}: ${this.text(check, n, false)}`;
       if (check.kind === "set" && this.quizOn() && !this.revealed.has(n)) {
         const show = document.createElement("button");
         show.type = "button";

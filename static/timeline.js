@@ -221,8 +221,12 @@ export function depositLines(timeline, step, deposits) {
   for (const deposit of deposits) {
     const to = nameOf(timeline, deposit.to);
     const local = localDerivative(timeline, step.node, deposit.k);
+    // A deposit the checks of an own engine found wrong is not the formula's: say what the program did.
+    const wrong = (timeline.graph.checks ?? []).some((c) => c.kind === "deposit" && c.node === step.node && c.to === deposit.to);
     lines.push(
-      `${to}.grad += ${local} * ${name}.grad = ${f(deposit.local)} * ${f(deposit.upstream)} = ${f(deposit.amount)}`,
+      wrong
+        ? `${to}.grad changed by ${f(deposit.amount)}: what this program's _backward did, not ${local} * ${name}.grad`
+        : `${to}.grad += ${local} * ${name}.grad = ${f(deposit.local)} * ${f(deposit.upstream)} = ${f(deposit.amount)}`,
     );
     if (deposit.accumulates) {
       lines.push(

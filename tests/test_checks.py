@@ -171,3 +171,23 @@ def test_a_nested_backward_restarting_a_grad_at_one_is_a_set_check_at_its_line()
     assert all(c.line == line_of(source, "    self.grad = 1.0") for c in sets)
     assert "dL/dd is -2.0000 = -2.0000 * 1.0000 through L" in sets[0].message
     assert not [check for check in graph.checks if check.kind in ("deposit", "missing", "order")]
+
+
+def test_a_number_not_wrapped_in_mul_gets_the_isinstance_line_to_add() -> None:
+    from engine.errors import ProgramError
+    from tests.engines import replaced
+    from tests.lecture_programs import LECTURE_VALUE
+
+    unwrapped = replaced(
+        LECTURE_VALUE,
+        "    other = other if isinstance(other, Value) else Value(other)\n    out = Value(self.data * other.data",
+        "    out = Value(self.data * other.data",
+    )
+    source = unwrapped + "a = Value(2.0)\nb = a * 2\n"
+    with pytest.raises(ProgramError) as raised:
+        explore(source)
+    error = raised.value
+    assert error.kind == "name" and error.message.startswith("AttributeError: 'int' object has no attribute 'data'")
+    assert "other = other if isinstance(other, Value) else Value(other)" in error.message
+    (theirs,) = run_many_in_cpython([source])
+    assert theirs.error is not None and theirs.error.line == error.line

@@ -45,6 +45,8 @@ def test_a_wrong_deposit_is_marked_on_its_edge_in_the_narration_and_in_the_list(
     narration = text(page, tid("narration"))
     assert f"line {line}: `self.grad = other.data * out.grad` replaced the -6.0000 already in a.grad" in narration
     assert "3.0000 * 1.0000 = 3.0000" in narration
+    assert "a.grad changed by 9.0000: what this program's _backward did, not b.data * d.grad" in narration
+    assert "b.grad += a.data * d.grad = -2.0000 * 1.0000 = -2.0000" in narration  # the right one, as ever
     page.keyboard.press("ArrowLeft")
     assert "wrong deposit" not in text(page, tid("narration"))  # only at its own step
     page.keyboard.press("ArrowRight")
@@ -55,6 +57,14 @@ def test_a_wrong_deposit_is_marked_on_its_edge_in_the_narration_and_in_the_list(
             page.locator(tid("narration")).scroll_into_view_if_needed()
         screenshot(page, f"checks-deposit-{width}x{height}")
         assert mine_fit(page)
+
+
+def test_quiz_mode_keeps_the_lists_numbers_until_their_step(page: Page) -> None:
+    open_page(page)
+    run_program(page, OVERWRITE.source)
+    page.check(tid("quiz"))
+    listed = text(page, tid("check-0"))
+    assert "hidden in quiz mode" in listed and "3.0000" not in listed
 
 
 def test_a_wrong_order_links_to_the_early_backward_step(page: Page) -> None:
