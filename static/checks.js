@@ -78,7 +78,16 @@ export class Checks {
     heading.textContent = `⚠ ${checks.length} check${checks.length === 1 ? "" : "s"} of your engine failed`;
     const items = document.createElement("ol");
     items.className = "checks-items";
+    // The same mistake at every call of the same line (a neuron's tanh on each example): listed once, counted.
+    const seen = new Map();
     checks.forEach((check, n) => {
+      const key = `${check.kind}:${check.line ?? ""}:${check.kind === "grad" ? "" : check.message.split(":")[0]}`;
+      if (seen.has(key)) {
+        const first = seen.get(key);
+        first.more += 1;
+        first.count.textContent = ` (and ${first.more} more like it)`;
+        return;
+      }
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = "#";
@@ -94,7 +103,10 @@ export class Checks {
         if (check.line) this.selectLine?.(check.line); // the line in the editor, and the keys stay with the timeline
         link.focus();
       });
-      item.append(link);
+      const count = document.createElement("span");
+      count.className = "checks-more";
+      seen.set(key, { more: 0, count });
+      item.append(link, count);
       items.append(item);
     });
     list.append(heading, items);

@@ -8,7 +8,7 @@ import pytest
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import Page, node_id, open_page, run_program, text, tid, wait_idle
 from tests.engines import BUGGY, CORRECT, MANUAL_SETS, line_of
-from tests.lecture_programs import EXPRESSION_L
+from tests.lecture_programs import DATASET, EXPRESSION_L, MLP_CLASSES
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +160,20 @@ def test_pin_a_one_pass_program_and_see_the_grads_that_differ(page: Page) -> Non
     a = node_id(page, "a")
     assert page.eval_on_selector_all(".differs", "nodes => nodes.map(n => n.id)") == [f"node-{a}"]
     screenshot(page, "compare-one-pass-1440x900")
+
+
+def test_the_same_mistake_at_every_call_is_listed_once_and_counted(page: Page) -> None:
+    tanh = next(b for b in BUGGY if "tanh" in b.name and b.kind == "deposit")
+    source = tanh.source.split("\n# inputs x1,x2")[0] + "\n" + MLP_CLASSES + DATASET
+    source += (
+        "ypred = [n(x) for x in xs]\nloss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))\nloss.backward()\n"
+    )
+    body = page.request.post(page.base_url + "/api/graph", data={"source": source}).json()  # type: ignore[attr-defined]
+    deposits = [check for check in body["checks"] if check["kind"] == "deposit"]
+    assert len(deposits) == 4 * 9  # nine neurons' tanh, on each of four examples
+    open_page(page)
+    run_program(page, source)
+    items = page.locator(f"{tid('checks-list')} li")
+    assert items.count() == 2  # the tanh line, and the final grads
+    assert "(and 35 more like it)" in items.nth(0).inner_text()
+    screenshot(page, "checks-mlp-1440x900")
