@@ -27,9 +27,12 @@ class Kink(ArithmeticError):
     """A nudge that crosses a kink (ReLU at 0): no derivative to estimate there."""
 
 
-def graph_estimates(nodes: list[Node], chosen: Pass, max_nodes: int) -> list[float | None]:
-    """d(output)/d(node) for each node of the pass, by central differences on the recorded graph;
-    None where an operation on the way is not known, at a kink, or for a pass over `max_nodes` nodes."""
+def graph_estimates(
+    nodes: list[Node], chosen: Pass, max_nodes: int, only: set[int] | None = None, budget: int | None = None
+) -> list[float | None]:
+    """d(output)/d(node) for each node of the pass (of `only`, when given), by central differences on the
+    recorded graph; None where an operation on the way is not known, at a kink, for a node not asked for,
+    for a pass over `max_nodes` nodes, and for the nodes after `budget` operations were recomputed."""
     order = chosen.order
     if len(order) > max_nodes:
         return [None] * len(order)
@@ -43,7 +46,15 @@ def graph_estimates(nodes: list[Node], chosen: Pass, max_nodes: int) -> list[flo
                 users[child].append(k)
     estimates: list[float | None] = []
     for k in order:
+        if only is not None and k not in only:
+            estimates.append(None)
+            continue
         downstream = _downstream(k, users, position)
+        if budget is not None:
+            budget -= 2 * len(downstream)
+            if budget < 0:
+                estimates.append(None)
+                continue
         try:
             plus = _output_with(nodes, values, k, values[k] + STEP, downstream, output)
             minus = _output_with(nodes, values, k, values[k] - STEP, downstream, output)

@@ -14,6 +14,7 @@ is made and not again at every node it spreads to (the `grad` checks show where 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from weakref import finalize
@@ -220,8 +221,13 @@ def _grad_checks(
     base: Mapping[int, float],
     stats: Stats | None,
 ) -> list[CheckRecord]:
-    estimates = graph_estimates(run.nodes, chosen, limits.max_check_nodes)
-    if rerun is not None and limits.max_check_runs and len(chosen.order) <= limits.max_check_nodes:
+    size = len(chosen.order)
+    if size <= limits.max_check_nodes:  # every node by finite differences
+        estimates = graph_estimates(run.nodes, chosen, size, budget=limits.max_check_operations)
+    else:  # a larger pass: the nodes the chain rule here disagrees with, by finite differences
+        suspects = _suspects(run, chosen, limits)
+        estimates = graph_estimates(run.nodes, chosen, limits.max_screened_nodes, suspects, limits.max_check_operations)
+    if rerun is not None and limits.max_check_runs and size <= limits.max_check_nodes:
         estimates, runs = rerun_estimates(run, chosen, estimates, rerun, limits, base)
         if stats is not None:
             stats.reruns = runs
@@ -236,3 +242,18 @@ def _grad_checks(
 
 
 __all__ = ["CheckRecord", "Local", "Stats", "check_pass"]
+
+
+def _suspects(run: Run, chosen: Pass, limits: Limits) -> set[int]:
+    """The nodes of a large pass whose grad (what the pass added) the chain rule here does not give (at most
+    max_checks of them); none when an operation is not known."""
+    data = dict(zip(chosen.order, chosen.data, strict=True))
+    truth = true_grads([node.children for node in run.nodes], [node.op for node in run.nodes], chosen.order, data)
+    if truth is None:
+        return set()
+    found = (
+        k
+        for k, before, after in zip(chosen.order, chosen.grad_before, chosen.grad, strict=True)
+        if not close(after - before, truth[k], DEPOSIT_AGREE, GRAD_FLOOR)
+    )
+    return set(itertools.islice(found, limits.max_checks))

@@ -110,9 +110,13 @@ def test_the_final_grads_are_not_checked_beyond_the_node_limit() -> None:
     source = TUPLE_VALUE.replace("self.grad += 1.0 * out.grad\n", "self.grad += 2.0 * out.grad\n", 1)
     source += "a = Value(1.0, label='a')\nb = a + a\nfor i in range(30):\n  b = b + a\nb.backward()\n"
     run = run_program(source)
-    few = check_pass(run, 0, source, Limits(max_check_nodes=10))
-    assert {check.kind for check in few} == {"deposit"}  # every deposit still checked
-    assert {check.kind for check in check_pass(run, 0, source, DEFAULT_LIMITS)} == {"deposit", "grad"}
+    every = check_pass(run, 0, source, DEFAULT_LIMITS)
+    assert {check.kind for check in every} == {"deposit", "grad"}
+    none = check_pass(run, 0, source, Limits(max_check_nodes=10, max_screened_nodes=10))
+    assert {check.kind for check in none} == {"deposit"}  # every deposit still checked
+    screened = check_pass(run, 0, source, Limits(max_check_nodes=10))  # those the chain rule disagrees with
+    assert screened == every
+    assert {check.kind for check in check_pass(run, 0, source, Limits(max_check_operations=0))} == {"deposit"}
     assert len(check_pass(run, 0, source, Limits(max_checks=3))) == 3
 
 
@@ -164,3 +168,22 @@ def test_a_deposit_into_a_value_that_is_not_an_operand_is_a_deposit_check() -> N
     stray = [check for check in graph.checks if check.kind == "deposit"]
     assert len(stray) == 1 and "not one of its operands" in stray[0].message and stray[0].got == 1.0
     assert stray[0].line == line_of(source, "      z.grad += 1.0")
+
+
+def test_a_pass_beyond_the_node_limit_checks_by_finite_differences_the_grads_the_chain_rule_disputes() -> None:
+    wrong = TUPLE_VALUE.replace("self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t**2) * out.grad * 1.01")
+    source = wrong + "xs = [Value(0.001 * i) for i in range(1, 701)]\nL = Value(0.0)\nfor x in xs:\n"
+    source += "  L = L + (x * x).tanh()\nL.backward()\n"
+    run = run_program(source)
+    size = len(run.passes[0].order)
+    assert size > DEFAULT_LIMITS.max_check_nodes
+    limits = Limits(max_checks=2_000)
+    started = time.monotonic()
+    checks = check_pass(run, 0, source, limits)
+    elapsed = time.monotonic() - started
+    grads = [check for check in checks if check.kind == "grad"]
+    print(f"checks of a buggy pass of {size} nodes: {elapsed:.3f} s, {len(grads)} final grads found wrong")
+    assert len([check for check in checks if check.kind == "deposit"]) == 700  # each tanh's deposit
+    assert 0 < len(grads) <= limits.max_checks  # the suspects' finite differences, as far as the budget goes
+    assert all(check.expected == pytest.approx(check.got / 1.01, rel=1e-5) for check in grads)
+    assert elapsed < 5
