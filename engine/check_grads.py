@@ -99,8 +99,8 @@ def rerun_estimates(
     base: Mapping[int, float],
 ) -> tuple[list[float | None], int]:
     """Fill in the estimates of leaves the recorded graph could not give by running the program again with the
-    leaf's data nudged where it is made (two runs a leaf, at most max_check_runs, and none begun after
-    max_check_seconds): only leaves of this pass that no
+    leaf's data nudged where it is made (two runs a leaf, at most max_check_runs, and no leaf begun whose two
+    runs, as long as the longest so far, would end past max_check_seconds): only leaves of this pass that no
     earlier pass used and whose data is still what they were made with. Returns the estimates and the runs made."""
     earlier: set[int] = set()
     for before in run.passes[: chosen.index]:
@@ -108,19 +108,23 @@ def rerun_estimates(
     filled = list(estimates)
     runs = 0
     deadline = time.monotonic() + limits.max_check_seconds
+    longest = 0.0  # the longest run so far: no leaf is begun whose two runs would end past the deadline
     for i, (k, data) in enumerate(zip(chosen.order, chosen.data, strict=True)):
         node = run.nodes[k]
         if filled[i] is not None or node.children or k in earlier or data != node.made_data:
             continue
-        if runs + 2 > limits.max_check_runs or time.monotonic() > deadline:
+        if runs + 2 > limits.max_check_runs or time.monotonic() + 2 * longest > deadline:  # two more must fit
             break
         outputs = []
         for sign in (1, -1):
             runs += 1
+            began = time.monotonic()
             try:
                 again = rerun({**base, k: data + sign * STEP})
             except ProgramError:
                 break
+            finally:
+                longest = max(longest, time.monotonic() - began)
             same = len(again.passes) > chosen.index and again.passes[chosen.index].output == chosen.output
             if not same:
                 break

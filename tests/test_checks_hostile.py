@@ -187,3 +187,13 @@ def test_a_pass_beyond_the_node_limit_checks_by_finite_differences_the_grads_the
     assert 0 < len(grads) <= limits.max_checks  # the suspects' finite differences, as far as the budget goes
     assert all(check.expected == pytest.approx(check.got / 1.01, rel=1e-5) for check in grads)
     assert elapsed < 5
+
+
+def test_slow_programs_are_run_again_only_while_the_time_allows() -> None:
+    slow = WRONG_SINE.replace("x = V(0.5)\n", "x = V(0.5)\nfor _ in range(5_000_000):\n  pass\n")
+    started = time.monotonic()
+    _, _, stats, calls = checked(slow, Limits(max_check_seconds=0.3))
+    elapsed = time.monotonic() - started
+    print(f"a slow program: {calls} runs again, {elapsed:.2f} s with its first run")
+    assert calls == stats.reruns == 2  # one leaf: its two runs took longer than the time left for another
+    assert elapsed < 8
