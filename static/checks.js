@@ -131,7 +131,9 @@ export class Checks {
       element.classList.remove("check-edge", "check-node", "check-grad");
     }
     for (const check of this.checks()) {
-      const node = this.svg.querySelector(`#node-${CSS.escape(check.node)}`);
+      // a value inside a collapsed call: its box is marked
+      const box = this.timeline?.boxOf?.get(check.node);
+      const node = this.svg.getElementById(`node-${check.node}`) ?? (box ? this.svg.getElementById(`group-${box}`) : null);
       node?.classList.add(check.kind === "grad" ? "check-grad" : "check-node");
       if (check.to) {
         for (const edge of this.svg.querySelectorAll(`[id^="edge-${CSS.escape(check.to)}-${CSS.escape(check.node)}-"]`)) {

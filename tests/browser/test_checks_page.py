@@ -176,4 +176,14 @@ def test_the_same_mistake_at_every_call_is_listed_once_and_counted(page: Page) -
     items = page.locator(f"{tid('checks-list')} li")
     assert items.count() == 2  # the tanh line, and the final grads
     assert "(and 35 more like it)" in items.nth(0).inner_text()
+    assert page.locator(".group-box.check-node").count() == 36  # each neuron call, collapsed, is marked
     screenshot(page, "checks-mlp-1440x900")
+
+
+def test_a_label_with_markup_in_a_check_is_shown_as_typed(page: Page) -> None:
+    source = OVERWRITE.source.replace("label='a'", "label='<img src=x onerror=alert(1)>'")
+    open_page(page)
+    run_program(page, source)
+    assert "<img src=x onerror=alert(1)>.grad" not in text(page, tid("checks-list"))  # not a plain name: "the grad of"
+    assert "the grad of <img src=x onerror=alert(1)>" in text(page, tid("checks-list"))
+    assert page.locator(f"{tid('checks-list')} img, {tid('narration')} img").count() == 0
