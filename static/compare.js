@@ -11,6 +11,13 @@ function nameOf(node) {
   return node.label || node.name || node.path || node.expr || `${node.op || "value"} of line ${node.line}`;
 }
 
+// The same value in two runs: by its label, name or path where it has one (an edit above it moves its id),
+// else by its id, which counts the values made.
+function keyOf(node) {
+  const name = node.label || node.name || node.path;
+  return name ? `name:${name}` : `id:${node.id}`;
+}
+
 export class Compare {
   // `redraw()` draws the current graph's chart again (with or without the reference curve).
   constructor({ training, redraw }) {
@@ -31,7 +38,7 @@ export class Compare {
     this.pinned = {
       losses: passes.map((pass) => pass.data),
       label: `pinned run (${passes.length} pass${passes.length === 1 ? "" : "es"}, ${output ? nameOf(output) : "output"} = ${formatNumber(passes.at(-1)?.data ?? output?.data ?? 0)})`,
-      grads: new Map(graph.nodes.map((node) => [node.id, node])),
+      grads: new Map(graph.nodes.map((node) => [keyOf(node), node])),
       onePass: passes.length <= 1,
     };
     this.training.reference = this.pinned.losses.length > 1 ? this.pinned.losses : null;
@@ -69,7 +76,7 @@ export class Compare {
     }
     const differ = [];
     for (const node of graph.nodes) {
-      const before = pinned.grads.get(node.id);
+      const before = pinned.grads.get(keyOf(node));
       if (!before || before.op !== node.op) continue;
       const scale = Math.max(Math.abs(before.grad), Math.abs(node.grad));
       if (Math.abs(before.grad - node.grad) <= SAME * scale) continue;

@@ -187,3 +187,14 @@ def test_a_label_with_markup_in_a_check_is_shown_as_typed(page: Page) -> None:
     assert "<img src=x onerror=alert(1)>.grad" not in text(page, tid("checks-list"))  # not a plain name: "the grad of"
     assert "the grad of <img src=x onerror=alert(1)>" in text(page, tid("checks-list"))
     assert page.locator(f"{tid('checks-list')} img, {tid('narration')} img").count() == 0
+
+
+def test_values_are_compared_by_name_when_an_edit_moves_their_ids(page: Page) -> None:
+    open_page(page)
+    run_program(page, CORRECT["the lecture's class (operands in a set)"])
+    page.click(tid("pin"))
+    run_program(
+        page, OVERWRITE.source.replace("\na = Value(-2.0, label='a')", "\nz = Value(9.0)\na = Value(-2.0, label='a')")
+    )
+    result = text(page, tid("compare-result"))
+    assert result.startswith("1 grad differs") and "a -3.0000 → 3.0000" in result
