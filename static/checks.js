@@ -78,38 +78,52 @@ export class Checks {
     heading.textContent = `⚠ ${checks.length} check${checks.length === 1 ? "" : "s"} of your engine failed`;
     const items = document.createElement("ol");
     items.className = "checks-items";
-    // The same mistake at every call of the same line (a neuron's tanh on each example): listed once, counted.
+    // The same mistake at every call of the same line (a neuron's tanh on each example): listed once, the
+    // others folded under it, each still a link to its own step.
     const seen = new Map();
     checks.forEach((check, n) => {
       const key = `${check.kind}:${check.line ?? ""}:${check.kind === "grad" ? "" : check.message.split(":")[0]}`;
-      if (seen.has(key)) {
-        const first = seen.get(key);
-        first.more += 1;
-        first.count.textContent = ` (and ${first.more} more like it)`;
+      const link = this.link(check, n);
+      const first = seen.get(key);
+      if (first) {
+        const inner = document.createElement("li");
+        inner.append(link);
+        first.list.append(inner);
+        first.summary.textContent = `and ${first.list.children.length} more like it`;
+        first.more.hidden = false;
         return;
       }
       const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = "#";
-      link.dataset.testid = `check-${n}`;
-      link.dataset.kind = check.kind;
-      link.className = `check-link check-${check.kind}`;
-      const body = this.text(check, n);
-      const where = check.line && !body.includes(`line ${check.line}`) ? ` (line ${check.line})` : "";
-      link.textContent = `${KIND_TITLES[check.kind] ?? check.kind}: ${body}${where}`;
-      link.addEventListener("click", (event) => {
-        event.preventDefault();
-        this.goTo(this.positionOf(check));
-        if (check.line) this.selectLine?.(check.line); // the line in the editor, and the keys stay with the timeline
-        link.focus();
-      });
-      const count = document.createElement("span");
-      count.className = "checks-more";
-      seen.set(key, { more: 0, count });
-      item.append(link, count);
+      const more = document.createElement("details");
+      more.className = "checks-more";
+      more.hidden = true;
+      const summary = document.createElement("summary");
+      const list = document.createElement("ol");
+      more.append(summary, list);
+      seen.set(key, { more, summary, list });
+      item.append(link, more);
       items.append(item);
     });
     list.append(heading, items);
+  }
+
+  // A check as a link to its step, which also selects its line in the editor.
+  link(check, n) {
+    const link = document.createElement("a");
+    link.href = "#";
+    link.dataset.testid = `check-${n}`;
+    link.dataset.kind = check.kind;
+    link.className = `check-link check-${check.kind}`;
+    const body = this.text(check, n);
+    const where = check.line && !body.includes(`line ${check.line}`) ? ` (line ${check.line})` : "";
+    link.textContent = `${KIND_TITLES[check.kind] ?? check.kind}: ${body}${where}`;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      this.goTo(this.positionOf(check));
+      if (check.line) this.selectLine?.(check.line); // the line in the editor, and the keys stay with the timeline
+      link.focus();
+    });
+    return link;
   }
 
   // A check's sentence. In quiz mode the true values wait: a wrong hand-set grad's until asked for, the

@@ -173,9 +173,13 @@ def test_the_same_mistake_at_every_call_is_listed_once_and_counted(page: Page) -
     assert len(deposits) == 4 * 9  # nine neurons' tanh, on each of four examples
     open_page(page)
     run_program(page, source)
-    items = page.locator(f"{tid('checks-list')} li")
+    items = page.locator(f"{tid('checks-list')} > ol > li")
     assert items.count() == 2  # the tanh line, and the final grads
-    assert "(and 35 more like it)" in items.nth(0).inner_text()
+    assert "and 35 more like it" in items.nth(0).inner_text()
+    assert page.locator(f"{tid('checks-list')} a[data-testid^=check-]").count() == len(body["checks"])  # all listed
+    page.locator(f"{tid('checks-list')} summary").first.click()
+    page.click(tid("check-5"))  # one folded under the first: a link to its own step
+    assert "wrong deposit" in text(page, tid("narration"))
     assert page.locator(".group-box.check-node").count() == 36  # each neuron call, collapsed, is marked
     screenshot(page, "checks-mlp-1440x900")
 
