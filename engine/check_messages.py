@@ -48,6 +48,9 @@ class Names:
         given = node.label or node.name or self.run.paths.get(k)
         if given:
             return given
+        text = expression_at(self.lines, node.line, node.column)
+        if text:
+            return f"{text} (line {node.line})"
         return f"the {node.op} of line {node.line}" if node.op else f"the value of line {node.line}"
 
     def grad_of(self, k: int) -> str:
@@ -193,3 +196,32 @@ def missing_message(
 
 def _near(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(abs(a), abs(b)) + 1e-12
+
+
+MAX_EXPRESSION_CHARS = 40
+
+
+def expression_at(lines: list[str], line: int, column: int) -> str:
+    """The source text of the expression that starts at a line and column, shortened: `act.tanh()`, `wi*xi`,
+    `(yout - ygt)**2`; empty when there is none to read."""
+    if not 0 < line <= len(lines) or column < 1:
+        return ""
+    text = lines[line - 1][column - 1 :]
+    depth, end, quote = 0, len(text), ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                end = i
+                break
+            depth -= 1
+        elif depth == 0 and (ch in ",;#" or text.startswith((" for ", " if ", " else "), i)):
+            end = i
+            break
+    found = text[:end].strip()
+    return found if len(found) <= MAX_EXPRESSION_CHARS else found[: MAX_EXPRESSION_CHARS - 3].rstrip() + "..."

@@ -191,3 +191,37 @@ def test_a_number_not_wrapped_in_mul_gets_the_isinstance_line_to_add() -> None:
     assert "other = other if isinstance(other, Value) else Value(other)" in error.message
     (theirs,) = run_many_in_cpython([source])
     assert theirs.error is not None and theirs.error.line == error.line
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "expression"),
+    [
+        ("    act = sum((wi*xi for wi, xi in zip(self.w, x)), self.b)", 16, "wi*xi"),
+        ("    act = sum((wi*xi for wi, xi in zip(self.w, x)), self.b)", 11, "sum((wi*xi for wi, xi in zip(self.w,..."),
+        ("loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))", 12, "(yout - ygt)**2"),
+        ("loss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))", 13, "yout - ygt"),
+        ("    out = act.tanh()  # squash", 11, "act.tanh()"),
+        ("x = Value('a,b)') if ok else y", 5, "Value('a,b)')"),
+    ],
+)
+def test_a_value_without_a_name_is_named_by_the_expression_that_made_it(
+    text: str, column: int, expression: str
+) -> None:
+    from engine.check_messages import expression_at
+
+    assert expression_at([text], 1, column) == expression
+
+
+def test_checks_in_a_network_name_values_by_their_expressions_never_by_ids() -> None:
+    from tests.lecture_programs import DATASET, MLP_CLASSES
+
+    tanh = next(b for b in BUGGY if "tanh" in b.name and b.kind == "deposit")
+    source = tanh.source.split("\n# inputs x1,x2")[0] + "\n" + MLP_CLASSES + DATASET
+    source += (
+        "ypred = [n(x) for x in xs]\nloss = sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))\nloss.backward()\n"
+    )
+    graph = explore(source)
+    first = graph.checks[0]
+    assert "to the grad of sum((wi*xi for wi, xi in zip(self.w,... (line" in first.message
+    ids = {node.id for node in graph.nodes}
+    assert not any(word.strip(".,:()`") in ids for check in graph.checks for word in check.message.split())
