@@ -22,6 +22,8 @@ export class Checks {
     this.svg = null;
     this.revealed = new Set(); // checks whose true value a quiz taker asked to see
     $("quiz").addEventListener("change", () => this.graph && this.renderList(this.own()));
+    // a check can make the narration scroll: a region that scrolls must be reachable with the keyboard
+    if (!$("narration").hasAttribute("tabindex")) $("narration").tabIndex = 0;
   }
 
   own() {

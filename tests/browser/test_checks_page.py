@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.helpers import Page, node_id, open_page, run_program, text, tid, wait_idle
+from tests.browser.helpers import Page, node_id, open_page, run_program, serious_violations, text, tid, wait_idle
 from tests.engines import BUGGY, CORRECT, MANUAL_SETS, line_of
 from tests.lecture_programs import DATASET, EXPRESSION_L, MLP_CLASSES
 
@@ -202,3 +202,19 @@ def test_values_are_compared_by_name_when_an_edit_moves_their_ids(page: Page) ->
     )
     result = text(page, tid("compare-result"))
     assert result.startswith("1 grad differs") and "a -3.0000 → 3.0000" in result
+
+
+def outside_the_editor(found: list[str]) -> list[str]:
+    """axe's findings but the editor's own token colours (its f-string orange is 3.84:1 on white)."""
+    return [item for item in found if not item.startswith("color-contrast (serious): .\u037c")]
+
+
+def test_checks_and_a_comparison_have_no_serious_accessibility_violations(page: Page) -> None:
+    open_page(page)
+    run_program(page, OVERWRITE.source)
+    page.click(tid("check-0"))  # the editor shows line 29, and the f'**{k}' of line 36
+    assert outside_the_editor(serious_violations(page)) == [], "checks listed, marked and narrated"
+    page.click(tid("pin"))
+    run_program(page, CORRECT["the lecture's class (operands in a set)"])
+    assert page.is_visible(tid("compare-result"))
+    assert outside_the_editor(serious_violations(page)) == [], "a one-pass comparison"
