@@ -77,13 +77,24 @@ def forward(op: str, operands: Sequence[float]) -> float:
 
 def rule(op: str, operands: Sequence[float], out: float) -> Local | None:
     """The local derivatives of a node of operation `op` whose operands had `operands` and whose data is `out`;
-    None for an operation not known here (its node gets the finite-difference check only)."""
+    None for an operation not known here (its node gets the finite-difference check only), and where a
+    derivative is not a finite real number (log at 0, a fractional power of a negative number)."""
+    try:
+        found = _rule(op, operands, out)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    if found is None or not all(type(d) is float and math.isfinite(d) for d in found.derivatives):
+        return None
+    return found
+
+
+def _rule(op: str, operands: Sequence[float], out: float) -> Local | None:
     n = len(operands)
     k = power_of(op)
     if n == 1:
         x = operands[0]
         if k is not None:
-            return Local(op, (k * x ** (k - 1),), (f"{k:g} * self.data**{k - 1:g}",), (k * out ** (k - 1),))
+            return Local(op, (float(k * x ** (k - 1)),), (f"{k:g} * self.data**{k - 1:g}",), (k * out ** (k - 1),))
         if op == "tanh":
             return Local(op, (1 - out * out,), ("1 - out.data**2",), (1 - x * x,))
         if op == "exp":
@@ -111,7 +122,10 @@ def rule(op: str, operands: Sequence[float], out: float) -> Local | None:
     if op == "*":
         return Local(op, (b, a), ("other.data", "self.data"), (a, b))
     if op in ("-", "/"):
-        first = 0 if agree(forward(op, (a, b)) if b or op == "-" else math.nan, out) else 1
+        matches = [_matches(op, pair, out) for pair in ((a, b), (b, a))]
+        if not any(matches):
+            return None  # neither order gives the node's data: not the operation its name says
+        first = 0 if matches[0] else 1
         x, y = (a, b) if first == 0 else (b, a)
         if op == "-":
             derivatives: tuple[float, float] = (1.0, -1.0)
@@ -123,6 +137,22 @@ def rule(op: str, operands: Sequence[float], out: float) -> Local | None:
             return Local(op, derivatives[::-1], formulas[::-1], order=(1, 0))
         return Local(op, derivatives, formulas)
     return None
+
+
+def reversed_operands(op: str, operands: Sequence[float], out: float) -> bool:
+    """Whether a `-` or `/` node's two operands, as recorded, are in the other order than the program wrote
+    them (a set lists them in the order made): only the reversed order gives its data."""
+    if op not in ("-", "/") or len(operands) != 2:
+        return False
+    a, b = operands
+    return not _matches(op, (a, b), out) and _matches(op, (b, a), out)
+
+
+def _matches(op: str, operands: tuple[float, float], out: float) -> bool:
+    try:
+        return agree(forward(op, operands), out)
+    except ArithmeticError:
+        return False
 
 
 def true_grads(

@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 
-from engine.chain_rule import forward
+from engine.chain_rule import forward, reversed_operands
 from engine.errors import ProgramError
 from engine.limits import Limits
 from engine.record import Node, Pass, Run
@@ -59,7 +59,7 @@ def graph_estimates(
             plus = _output_with(nodes, values, k, values[k] + STEP, downstream, output)
             minus = _output_with(nodes, values, k, values[k] - STEP, downstream, output)
             estimate: float | None = (plus - minus) / (2 * STEP)
-        except (ArithmeticError, ValueError, KeyError, OverflowError):
+        except (ArithmeticError, ValueError, KeyError, TypeError):
             estimate = None
         estimates.append(estimate if estimate is not None and math.isfinite(estimate) else None)
     return estimates
@@ -84,6 +84,8 @@ def _output_with(
     for later in downstream:
         node = nodes[later]
         operands = [trial.get(child, values[child]) for child in node.children]
+        if reversed_operands(node.op, [values[child] for child in node.children], values[later]):
+            operands.reverse()
         if node.op in KINKS and (values[node.children[0]] == 0 or (operands[0] > 0) != (values[node.children[0]] > 0)):
             raise Kink(node.op)
         trial[later] = forward(node.op, operands)

@@ -153,7 +153,7 @@ def deposit_message(
     line = found[0][2]
     added = f"{names.quote(line)} added {f4(got)} to {names.grad_of(child)}"
     d = sum(local.derivatives[p] for p in positions)
-    if up != 0 and not _near(up, 1.0) and _near(got, d):
+    if up != 0 and not _near(abs(up), 1.0) and _near(got, d):  # with out.grad = ±1 it cannot be told
         why = f"the local derivative alone: the factor out.grad ({f4(up)}) is missing"
     elif local.swapped is not None and _near(got, sum(local.swapped[p] for p in positions) * up):
         why = SWAPPED.get("**" if local.op.startswith("**") else local.op, "uses the output where the input belongs")

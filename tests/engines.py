@@ -116,7 +116,40 @@ BUGGY = [
     ),
 ]  # fmt: skip
 
+DIRECT_SUB_DIV = """  def __truediv__(self, other):   # self / other, with its own _op
+    out = Value(self.data / other.data, (self, other), '/')
+    def _backward():
+      self.grad += (1 / other.data) * out.grad
+      other.grad += (-self.data / other.data**2) * out.grad
+    out._backward = _backward
+    return out
+
+  def __neg__(self):              # -self
+    return self * -1
+
+  def __sub__(self, other):       # self - other, with its own _op
+    out = Value(self.data - other.data, (self, other), '-')
+    def _backward():
+      self.grad += out.grad
+      other.grad += -out.grad
+    out._backward = _backward
+    return out
+"""
+LECTURE_SUB_DIV = """  def __truediv__(self, other):   # self / other
+    return self * other**-1
+
+  def __neg__(self):              # -self
+    return self * -1
+
+  def __sub__(self, other):       # self - other
+    return self + (-other)
+"""
+# b made before a: a class that keeps its operands in a set lists them in the order made, b first
+SUB_DIV = "b = Value(3.0, label='b')\na = Value(2.0, label='a')\nc = (a - b) * (a / b); c.label = 'c'\nc.backward()\n"
+
 CORRECT = {
+    "own - and / (operands in a set)": replaced(LECTURE_VALUE, LECTURE_SUB_DIV, DIRECT_SUB_DIV) + SUB_DIV,
+    "own - and / (operands in a tuple)": replaced(TUPLE_VALUE, LECTURE_SUB_DIV, DIRECT_SUB_DIV) + SUB_DIV,
     "the lecture's class (operands in a set)": LECTURE_VALUE + A_TWICE,
     "the lecture's class, neuron": LECTURE_VALUE + NEURON_BACKWARD,
     "the lecture's class, exp and division": LECTURE_VALUE

@@ -225,3 +225,19 @@ def test_checks_in_a_network_name_values_by_their_expressions_never_by_ids() -> 
     assert "to the grad of sum((wi*xi for wi, xi in zip(self.w,... (line" in first.message
     ids = {node.id for node in graph.nodes}
     assert not any(word.strip(".,:()`") in ids for check in graph.checks for word in check.message.split())
+
+
+def test_a_wrong_derivative_of_an_own_division_is_found_whatever_order_a_set_keeps() -> None:
+    from tests.engines import DIRECT_SUB_DIV, LECTURE_SUB_DIV, SUB_DIV, replaced
+    from tests.lecture_programs import LECTURE_VALUE
+
+    wrong = DIRECT_SUB_DIV.replace("(-self.data / other.data**2) * out.grad", "(self.data / other.data**2) * out.grad")
+    source = replaced(LECTURE_VALUE, LECTURE_SUB_DIV, wrong) + SUB_DIV
+    graph = explore(source)
+    (check,) = not_grad(graph)
+    name = labels(graph)
+    # c = (a - b) * (a / b); d(a/b)/db = -a/b**2 = -2/9, times c's grad into a/b: (a - b) = -1
+    assert (check.kind, name[check.to or ""]) == ("deposit", "b")
+    assert check.expected == pytest.approx(2 / 9) and check.got == pytest.approx(-2 / 9)
+    assert "the wrong sign" in check.message
+    assert check.line == line_of(source, "      other.grad += (self.data / other.data**2) * out.grad")

@@ -197,3 +197,29 @@ def test_slow_programs_are_run_again_only_while_the_time_allows() -> None:
     print(f"a slow program: {calls} runs again, {elapsed:.2f} s with its first run")
     assert calls == stats.reruns == 2  # one leaf: its two runs took longer than the time left for another
     assert elapsed < 8
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "a = Value(4.0, label='a')\nb = a**0.5\nb.backward()\n",
+        "a = Value(0.0, label='a')\nb = a**-1.0 if False else a * 2\nc = b.exp()\nc.backward()\n",
+        "a = Value(-8.0, label='a')\nb = (a * a)**(1/3)\nb.backward()\n",
+    ],
+)
+def test_an_operation_without_a_derivative_there_is_skipped_not_an_error(program: str) -> None:
+    graph = explore(TUPLE_VALUE + program)
+    assert graph.value_class == "Value (line 3)"
+    assert [check.kind for check in graph.checks] == []
+
+
+def test_the_chain_rule_gives_no_derivative_where_there_is_none() -> None:
+    from engine.chain_rule import rule
+
+    assert rule("**0.5", [0.0], 0.0) is None  # 0 ** -0.5
+    assert rule("**0.5", [-4.0], 0.0) is None  # a complex number
+    assert rule("log", [0.0], 0.0) is None
+    assert rule("/", [1.0, 0.0], 5.0) is None
+    assert rule("sin", [1.0], 0.8) is None  # not known: the finite differences check it
+    local = rule("/", [2.0, 8.0], 4.0)  # operands in a set, made in the other order: 8 / 2
+    assert local is not None and local.derivatives == (-8.0 / 4.0, 0.5)
