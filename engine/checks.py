@@ -118,7 +118,7 @@ def _step_checks(run: Run, chosen: Pass, names: Names) -> list[CheckRecord]:
         if step.set is not None:
             # by hand, or inside backward() once its steps began (a nested backward() restarting a grad at 1.0);
             # not a grad zeroed before the seed
-            if chosen.manual or (done and step.set != 0):
+            if step.node != chosen.output and (chosen.manual or (done and step.set != 0)):  # the seed is a choice
                 truth = truth if truth is not None else _truth(run, chosen, data)
                 checks += _set_check(step, index, truth, names)
             continue
