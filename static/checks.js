@@ -192,7 +192,8 @@ export class Checks {
     const record = raw !== undefined ? timeline.graph.backward[raw - start] : undefined;
     const isSet = record && record.set !== undefined && record.set !== null && record.node === step.node;
     const manual = Boolean(this.graph.passes?.[this.graph.pass]?.manual); // the lecture's backprop by hand
-    if (own && manual && isSet && lines.length === 0 && !this.quizOn()) {
+    const seed = isSet && record.node === this.graph.output; // the output's own grad: the seed, a choice
+    if (own && manual && isSet && !seed && lines.length === 0 && !this.quizOn()) {
       const right = document.createElement("p");
       right.className = "check-narration check-right";
       right.dataset.testid = "check-confirmed";
