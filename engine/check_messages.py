@@ -24,6 +24,12 @@ SWAPPED = {
 }
 
 
+def deposit_lines(step: Step) -> list[int]:
+    """The program line of each of a step's deposits (0 where the replay kept none)."""
+    lines: list[int] = getattr(step, "lines", [])
+    return lines if len(lines) == len(step.deposits) else [step.line or 0] * len(step.deposits)
+
+
 def f4(x: float) -> str:
     """A number as draw_dot shows it."""
     text = f"{x:.4f}"
@@ -175,7 +181,8 @@ def missing_message(
     arithmetic = _arithmetic(names, child, local, positions, step.upstream, expected)
     node = names.name(step.node)
     if others:
-        line = step.lines[0] if step.lines else None
+        known = deposit_lines(step)
+        line = known[0] if known and known[0] else None
         return f"the `_backward` of {node} deposited nothing into {names.grad_of(child)}. {arithmetic}", line
     if maker is not None and maker.backward_line is None:
         return (

@@ -21,7 +21,7 @@ from weakref import finalize
 
 from engine.chain_rule import Local, rule, true_grads
 from engine.check_grads import Rerun, graph_estimates, rerun_estimates
-from engine.check_messages import Names, deposit_message, missing_message
+from engine.check_messages import Names, deposit_lines, deposit_message, missing_message
 from engine.check_source import makers
 from engine.limits import Limits
 from engine.record import Pass, Run, Step
@@ -177,7 +177,7 @@ def _deposit_checks(run: Run, step: Step, index: int, data: dict[int, float], na
     local = rule(node.op, [data[c] for c in kids], data[step.node])
     if local is None:
         return []
-    lines = step.lines if len(step.lines) == len(step.deposits) else [step.line or 0] * len(step.deposits)
+    lines = deposit_lines(step)
     writes: dict[int, list[tuple[float, float, int]]] = {}
     for (to, before, after), line in zip(step.deposits, lines, strict=True):
         writes.setdefault(to, []).append((before, after, line))
