@@ -98,6 +98,7 @@ def test_the_builtin_value_shows_no_engine_line(page: Page) -> None:
 
 
 def test_hand_set_grads_are_confirmed_or_checked_and_quiz_mode_hides_the_true_value(page: Page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page)
     run_program(page, MANUAL_SETS)
     page.keyboard.press("End")
@@ -106,6 +107,10 @@ def test_hand_set_grads_are_confirmed_or_checked_and_quiz_mode_hides_the_true_va
     page.keyboard.press("ArrowRight")  # b.grad = 4.0, wrong
     narration = text(page, tid("narration"))
     assert "wrong hand-set grad" in narration and "dL/db is -4.0000" in narration
+    assert f"b.grad = 4.0000 (set by hand at line {line_of(MANUAL_SETS, 'b.grad = 4.0')})" in narration
+    b = node_id(page, "b")
+    assert page.eval_on_selector(f"#grad-{b}", "t => t.textContent") == "grad 4.0000"  # as the program set it
+    screenshot(page, "checks-hand-set-1280x720")
     page.check(tid("quiz"))
     page.click(tid("check-0"))
     assert "-4.0000" not in text(page, tid("checks-list"))
