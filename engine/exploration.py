@@ -27,6 +27,7 @@ class NodeRecord:
     grad_before: Number
     path: str | None
     group: str | None
+    expr: str  # the source text that made it, shortened: the page's name for a value with no label or path
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class Node:
     column: int
     group: str | None
     made_data: float  # its data when made
+    expr: str = ""  # the source text that made it, shortened
     name: str | None = None  # the first module-scope name bound to it
 
     @property
@@ -177,11 +178,15 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     group_ids = [f"g{i}" for i in range(len(groups))]
     start = 0
     columns = zip(message["ops"], message["labels"], *(ints[i::VALUE_INTS] for i in range(VALUE_INTS)), strict=True)
-    for k, (op, label, line, column, group, _, count) in enumerate(columns):
+    exprs = message["exprs"]
+    for k, (op, label, line, column, group, _, count, expr) in enumerate(columns):
         children = tuple(operands[start : start + count])
         start += count
         group_id = group_ids[group] if group >= 0 else None
-        nodes.append(Node(k, children, op[:label_chars], label[:label_chars], line, column, group_id, numbers[2 * k]))
+        made = numbers[2 * k]
+        nodes.append(
+            Node(k, children, op[:label_chars], label[:label_chars], line, column, group_id, made, exprs[expr])
+        )
     replay = Replay(nodes, list(numbers[0::2]), list(numbers[1::2]), made_at)
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)

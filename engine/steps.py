@@ -157,6 +157,7 @@ def record_pass(
             grad_before=before,
             path=run.paths.get(node.index),
             group=node.group,
+            expr=node.expr,
         )
         for node, node_data, node_grad, estimate, before in zip(
             (run.nodes[k] for k in chosen.order), data, grad, numeric, chosen.grad_before, strict=True

@@ -20,7 +20,7 @@ VIEW = 5  # value, line: draw_dot(value)
 BIND = 6  # value, line, name (an index into `names`): a module-scope assignment
 FIELDS = ("data", "grad")  # a write's field, by its number
 INTS = {WRITE: 3, STEP: 2, END_STEP: 0, PASS: 2, END_PASS: 0, VIEW: 2, BIND: 3}
-VALUE_INTS = 5  # per value: line, column, group (-1: none), events before it, operands
+VALUE_INTS = 6  # per value: line, column, group (-1: none), events before it, operands, expression
 
 
 def pack(numbers: array) -> str:  # type: ignore[type-arg]

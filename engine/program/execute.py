@@ -13,6 +13,7 @@ import itertools
 import random
 import sys
 import traceback
+import unicodedata  # noqa: F401  the parser imports it for names beyond ASCII (é = 2.0): loaded before the filter
 from collections import deque
 from typing import Any
 
@@ -24,7 +25,14 @@ from engine.program.check import check_program
 from engine.program.events import pack
 from engine.program.instrument import instrument
 from engine.program.recorder import PROGRAM, Limit, NonFinite, Recorder
-from engine.program.source import blank_notebook_lines, cell_starts, compile_tree, is_shorthand, syntax_tree
+from engine.program.source import (
+    blank_notebook_lines,
+    cell_starts,
+    compile_tree,
+    is_shorthand,
+    method_call_starts,
+    syntax_tree,
+)
 from engine.record import GC_THRESHOLDS
 
 MAX_PATH_ITEMS = 200_000  # items read in the search for the paths of parameters
@@ -55,6 +63,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         recorder.notes.extend((note.line, note.message) for note in notes)
         tree = syntax_tree(text, limits)
         check_program(tree)
+        recorder.call_starts = method_call_starts(tree)
         more: list[Any] = []
         code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM)
         recorder.notes.extend((note.line, note.message) for note in more)
@@ -171,6 +180,7 @@ def message(
         },
         "ops": ops,
         "labels": labels,
+        "exprs": list(recorder.exprs),
         "events": {
             "kinds": pack(recorder.kinds),
             "ints": pack(recorder.ints),

@@ -22,6 +22,7 @@ from engine.program.events import FIELDS, WRITE
 PROGRAM = "<program>"  # the file name the student's code is compiled under
 LIBRARY = "<micrograd.nn>"  # micrograd's nn, run like the student's code: its calls make groups
 GROUP_FILES = frozenset({PROGRAM, LIBRARY})
+MAX_EXPR_CHARS = 40  # a value's expression, as the page names it (`wi*xi`, `act.tanh()`)
 FIELD_NUMBERS = {name: number for number, name in enumerate(FIELDS)}
 PLACE, CALL = 1, 2  # a frame of the program's text; a call of the program's own function or method
 
@@ -59,7 +60,7 @@ class Recorder:
         self.index: dict[int, int] = {}  # id(object) -> its number
         self.pending: set[int] = set()  # objects whose _prev was written before their data or grad
         # Per value, in columns (engine/program/events.py): data and grad when made; line, column, group,
-        # events before it and how many operands; the operands.
+        # events before it, how many operands and its expression (an index into `exprs`); the operands.
         self.value_numbers = array("d")
         self.value_ints = array("i")
         self.operands = array("i")
@@ -74,7 +75,9 @@ class Recorder:
         self.numbers: dict[str, int] = {}  # objects numbered so far per class name
         self.code_kinds: dict[type, dict[CodeType, int]] = {}  # per value class: what each code's frames are
         self.positions: dict[CodeType, list[Any]] = {}
-        self.places: dict[tuple[CodeType, int], tuple[int, int]] = {}
+        self.places: dict[tuple[CodeType, int], tuple[int, int, int]] = {}
+        self.call_starts: dict[tuple[int, int, int, int], tuple[int, int]] = {}  # method calls' starts, by span
+        self.exprs: dict[str, int] = {}  # the source texts that made values, numbered in the order first seen
         self.prints: list[tuple[int, str]] = []
         self.pending_print = ""
         self.printed = 0
@@ -129,10 +132,10 @@ class Recorder:
         self.objects.append(obj)
         index[id(obj)] = k
         self.pending.discard(id(obj))
-        line, column, group = self.origin(type(obj))
+        line, column, expr, group = self.origin(type(obj))
         self.value_numbers.append(data)
         self.value_numbers.append(grad)
-        self.value_ints.extend((line, column, group, len(self.kinds), len(children)))
+        self.value_ints.extend((line, column, group, len(self.kinds), len(children), expr))
         self.operands.extend(children)
         if len(self.operands) > self.max_events:
             raise Limit(f"the program's values have more than {self.max_events:,} operands in all")
@@ -187,13 +190,14 @@ class Recorder:
 
     # -- where a value was made, and in which call
 
-    def origin(self, cls: type) -> tuple[int, int, int]:
-        """The line and column of the program that made a value, and the innermost call (group) it was made in."""
+    def origin(self, cls: type) -> tuple[int, int, int, int]:
+        """The line, column and expression of the program that made a value, and the innermost call (group) it was
+        made in."""
         kinds = self.code_kinds.get(cls)
         if kinds is None:
             kinds = self.code_kinds[cls] = {}
         frame: FrameType | None = sys._getframe(2)
-        place: tuple[int, int] | None = None
+        place: tuple[int, int, int] | None = None
         group_frame: FrameType | None = None
         while frame is not None and (place is None or group_frame is None):
             code = frame.f_code
@@ -205,12 +209,12 @@ class Recorder:
             if kind & CALL and group_frame is None:
                 group_frame = frame
             frame = frame.f_back
-        line, column = place or (1, 1)
+        line, column, expr = place or (1, 1, self.expr(""))
         if group_frame is None:
-            return line, column, -1
+            return line, column, expr, -1
         if group_frame is not self.last_frame:
             self.last_frame, self.last_group = group_frame, self.group(group_frame)
-        return line, column, self.last_group
+        return line, column, expr, self.last_group
 
     @staticmethod
     def code_kind(code: CodeType, cls: type) -> int:
@@ -226,22 +230,43 @@ class Recorder:
         kind = PLACE if code.co_filename == PROGRAM else 0
         return kind | (CALL if not code.co_name.startswith("<") else 0)
 
-    def place(self, frame: FrameType) -> tuple[int, int]:
-        """The 1-based line and column of the instruction a frame is running."""
+    def place(self, frame: FrameType) -> tuple[int, int, int]:
+        """The 1-based line and column of the instruction a frame is running, and its expression's number."""
         key = (frame.f_code, frame.f_lasti)
         known = self.places.get(key)
         if known is None:
             known = self.places[key] = self.find_place(frame)
         return known
 
-    def find_place(self, frame: FrameType) -> tuple[int, int]:
+    def find_place(self, frame: FrameType) -> tuple[int, int, int]:
         code = frame.f_code
         positions = self.positions.get(code)
         if positions is None:
             positions = self.positions[code] = list(code.co_positions())
-        line, _, offset, _ = positions[frame.f_lasti // 2]
-        line = line or frame.f_lineno
-        return line, self.column(line, offset or 0)
+        line, end_line, offset, end_offset = positions[frame.f_lasti // 2]
+        line, end_line, offset = line or frame.f_lineno, end_line or line or frame.f_lineno, offset or 0
+        start_line, start = self.call_starts.get((line, offset, end_line, end_offset or 0), (line, offset))
+        text = self.source_text(start_line, end_line, start, end_offset)
+        return line, self.column(line, offset), self.expr(text)
+
+    def source_text(self, line: int, end_line: int, offset: int, end_offset: int | None) -> str:
+        """The program's text between two UTF-8 byte positions, on one line however many it spans."""
+        lines = [text.encode() for text in self.lines[line - 1 : end_line]]
+        if not lines or end_offset is None:
+            return ""
+        lines[-1] = lines[-1][:end_offset]
+        lines[0] = lines[0][offset:]
+        parts = (part.decode(errors="ignore").strip().removesuffix("\\") for part in lines)
+        return " ".join(" ".join(part.split()) for part in parts)
+
+    def expr(self, text: str) -> int:
+        """The number of an expression's text, shortened to MAX_EXPR_CHARS."""
+        if len(text) > MAX_EXPR_CHARS:
+            text = text[: MAX_EXPR_CHARS - 1] + "…"
+        number = self.exprs.get(text)
+        if number is None:
+            number = self.exprs[text] = len(self.exprs)
+        return number
 
     def column(self, line: int, offset: int) -> int:
         """The 1-based column, in characters, of a UTF-8 byte offset into a line of the program."""

@@ -149,3 +149,18 @@ def check_size(tree: ast.Module, limits: Limits) -> None:
         raise ProgramError(
             "limit", f"the program has {statements:,} statements; the limit is {limits.max_statements:,}"
         )
+
+
+def method_call_starts(tree: ast.AST) -> dict[tuple[int, int, int, int], tuple[int, int]]:
+    """Where each method call (`(x*x + x).tanh()`) begins, by the span CPython gives its instruction: from the
+    method's name to the call's end (lines and UTF-8 offsets). A value's expression is the whole call."""
+    return {
+        (
+            node.func.end_lineno or node.lineno,
+            (node.func.end_col_offset or 0) - len(node.func.attr.encode()),
+            node.end_lineno or node.lineno,
+            node.end_col_offset or 0,
+        ): (node.lineno, node.col_offset)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
