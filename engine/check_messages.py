@@ -54,7 +54,7 @@ class Names:
         given = node.label or node.name or self.run.paths.get(k)
         if given:
             return given
-        text = expression_at(self.lines, node.line, node.column)
+        text = node.expr or expression_at(self.lines, node.line, node.column)  # as the picture names it
         if text:
             return f"{text} (line {node.line})"
         return f"the {node.op} of line {node.line}" if node.op else f"the value of line {node.line}"
@@ -231,4 +231,4 @@ def expression_at(lines: list[str], line: int, column: int) -> str:
             end = i
             break
     found = text[:end].strip()
-    return found if len(found) <= MAX_EXPRESSION_CHARS else found[: MAX_EXPRESSION_CHARS - 3].rstrip() + "..."
+    return found if len(found) <= MAX_EXPRESSION_CHARS else found[: MAX_EXPRESSION_CHARS - 1] + "…"  # as `expr`
