@@ -242,3 +242,17 @@ def test_a_wrong_derivative_of_an_own_division_is_found_whatever_order_a_set_kee
     assert check.expected == pytest.approx(2 / 9) and check.got == pytest.approx(-2 / 9)
     assert "the wrong sign" in check.message
     assert check.line == line_of(source, "      other.grad += (self.data / other.data**2) * out.grad")
+
+
+def test_backward_steps_called_by_hand_in_the_wrong_order_are_an_order_check() -> None:
+    from tests.lecture_programs import LECTURE_VALUE, NEURON
+
+    calls = "o.grad = 1.0\no._backward()\nn._backward()\nx1w1._backward()\nx1w1x2w2._backward()\nx2w2._backward()\n"
+    source = LECTURE_VALUE + NEURON + "o = n.tanh(); o.label = 'o'\n" + calls
+    graph = explore(source)
+    (check,) = graph.checks
+    assert (check.kind, labels(graph)[check.node]) == ("order", "x1*w1")
+    assert (check.got, check.expected) == (0.0, pytest.approx(0.5))  # it ran before x1*w1 + x2*w2 gave it 0.5
+    assert check.line == line_of(source, "x1w1._backward()")
+    right = source.replace("x1w1._backward()\nx1w1x2w2._backward()\n", "x1w1x2w2._backward()\nx1w1._backward()\n")
+    assert explore(right).checks == []
