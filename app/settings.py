@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     max_print_chars: int = limits.MAX_PRINT_CHARS
     max_label_chars: int = limits.MAX_LABEL_CHARS
     max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
+    max_check_nodes: int = limits.MAX_CHECK_NODES
+    max_screened_nodes: int = limits.MAX_SCREENED_NODES
+    max_check_operations: int = limits.MAX_CHECK_OPERATIONS
+    max_check_runs: int = limits.MAX_CHECK_RUNS
+    max_check_seconds: float = limits.MAX_CHECK_SECONDS
+    max_checks: int = limits.MAX_CHECKS
     jail: Literal["on", "off"] = "on"  # "off" (no system-call filter) is for local development on a loopback host
     # HTTP
     max_body_bytes: int = 1_000_000  # bytes of one request body

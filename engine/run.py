@@ -11,6 +11,7 @@ import signal
 import threading
 from collections.abc import Mapping
 
+from engine.check_hints import with_hint
 from engine.errors import ProgramError
 from engine.jail import Jail, JailLimits
 from engine.jail.client import default_environment
@@ -84,6 +85,6 @@ def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping
     try:
         return build_run(result.message, limits.max_label_chars)
     except ProgramError as error:
-        raise error.with_source(source) from None
+        raise with_hint(error.with_source(source)) from None
     except (KeyError, IndexError, TypeError, ValueError) as error:  # a message not as the recorder writes it
         raise ProgramError("unsupported", f"the explorer could not read this run ({type(error).__name__})") from None

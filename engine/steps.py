@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from engine.checks import check_pass
 from engine.errors import ProgramError
 from engine.exploration import (
     BackwardRecord,
@@ -40,7 +42,14 @@ def explore(
 ) -> Exploration:
     """Run a program with its overrides and record the chosen pass (the default one when None), or a view."""
     run = (runner or run_with_overrides)(source, overrides or {}, limits)
-    return record_pass(run, pass_index, numeric_check, limits, view_index)
+    exploration = record_pass(run, pass_index, numeric_check, limits, view_index)
+    if run.value_class == "builtin" or exploration.pass_index is None:
+        return exploration
+    base = {resolve_leaf(run, key).index: number for key, number in (overrides or {}).items()}
+    checks = check_pass(
+        run, exploration.pass_index, source, limits, lambda nudged: run_program(source, limits, nudged), base
+    )
+    return dataclasses.replace(exploration, checks=checks)
 
 
 def run_with_overrides(source: str, overrides: Mapping[str, float], limits: Limits, plain: Run | None = None) -> Run:

@@ -2,6 +2,8 @@
 
 import { callApi, readExamples } from "./api.js";
 import { Classroom } from "./classroom.js";
+import { Checks } from "./checks.js";
+import { Compare } from "./compare.js";
 import { renderConsole } from "./console.js";
 import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
@@ -41,6 +43,8 @@ const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position)
 const classroom = new Classroom({
   load: loadShared, goTo, showQuestion, republish: saveToUrl, timeline: () => page.timeline, position: () => page.position,
 });
+const checks = new Checks({ goTo: (position) => goTo(position), quizOn: () => quiz.on, selectLine: (line) => editor.selectLine(line) });
+const compare = new Compare({ training, redraw: () => page.timeline && showGraph(page.timeline.graph, { position: page.position, keepPicture: true }) });
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -122,6 +126,8 @@ function showGraph(graph, { position = null, keepPicture = false, keepView = fal
   $("collapse-all").disabled = groups.groups.length === 0;
   $("expand-all").disabled = groups.groups.length === 0;
   training.show(graph);
+  checks.show(graph, page.timeline, view.svg);
+  compare.show(graph, view.svg);
   renderConsole($("console"), graph, (line) => editor.selectLine(line));
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
@@ -177,6 +183,7 @@ function goTo(position) {
   training.showStaleWarning(state.step, timeline);
   const narration = $("narration");
   narration.replaceChildren(
+    ...checks.narrationAt(page.position), // what the program's own engine got wrong here, first
     ...narrate(timeline, page.position).map((line) => Object.assign(document.createElement("p"), { textContent: line })),
   );
   const output = timeline.nodes.get(timeline.graph.output);
