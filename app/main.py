@@ -150,8 +150,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def program_error(request: Request, error: ProgramError) -> JSONResponse:
         body: dict[str, object] = {"error": error.to_dict()}
         if error.partial is not None:
-            prints, cells = error.partial
-            body["partial"] = {"prints": jsonable_encoder(prints), "plots": [], "cells": jsonable_encoder(cells)}
+            prints, cells, *drawn = error.partial
+            plots = drawn[0] if drawn else []
+            body["partial"] = {"prints": jsonable_encoder(prints), "plots": plots, "cells": jsonable_encoder(cells)}
         return JSONResponse(body, status_code=400)
 
     @app.exception_handler(RequestValidationError)

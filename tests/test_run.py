@@ -193,12 +193,12 @@ def test_notebook_lines_and_the_programs_own_draw_dot_are_replaced_with_notes() 
     assert len(run.views) == 1
 
 
-def test_a_module_a_notebook_imports_but_the_explorer_lacks_is_accepted_until_used() -> None:
-    run = run_program("import numpy as np\na = Value(2.0)\n")
-    assert run.notes[0].line == 1 and "numpy" in run.notes[0].message
+def test_numpy_is_real_numpy_behind_its_allow_list() -> None:
+    run = run_program("import numpy as np\nx = np.arange(3)\nprint(x * 2)\n")
+    assert [p.text for p in run.prints] == ["[0 2 4]"]
     with pytest.raises(ProgramError) as caught:
-        run_program("import numpy as np\nx = np.arange(3)\n")
-    assert (caught.value.kind, caught.value.line) == ("name", 2)
+        run_program("import numpy as np\nx = np.load('data.npy')\n")
+    assert (caught.value.kind, caught.value.line, caught.value.column) == ("unsupported", 2, 5)
 
 
 def test_overrides_and_the_numeric_check_work_for_the_programs_own_class() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from engine.errors import ProgramError
 from engine.jail import Deadline, stand_down
 from engine.limits import Limits
-from engine.program import hooks, modules
+from engine.program import hooks, modules, pyplot
 from engine.program.check import check_program
 from engine.program.events import pack
 from engine.program.instrument import instrument
@@ -77,7 +77,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     except Exception as failed:  # the program's own code, run by reading its objects (a property, a __dict__)
         unread = f"the program's values could not be read ({type(failed).__name__})"
         error = {"kind": "type", "message": unread, "line": None, "column": None}
-        return {"groups": [], "prints": recorder.prints, "notes": [], "cells": [], "error": error}
+        return {"groups": [], "prints": recorder.prints, "notes": [], "cells": [], "plots": [], "error": error}
 
 
 def finish(recorder: Recorder) -> None:
@@ -186,6 +186,7 @@ def message(
         else None,  # Out[] last shown
         "paths": {} if error else leaf_paths(namespace, recorder),
         "value_class": value_class(recorder),
+        "plots": pyplot.recorded(),
         "error": error,
     }
 

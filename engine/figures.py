@@ -1,0 +1,427 @@
+"""A program's figures as SVG: the server draws each from the numbers and texts its pyplot calls recorded.
+
+The jailed child only records (engine/program/pyplot.py); everything here is a pure function of that
+record, which is read as untrusted data: every number is checked to be finite, every colour is one
+of a table or `#rrggbb`, and every text is escaped, so the SVG is self-contained and safe to inline
+(no script, no event attribute, no external reference) whatever the labels say. It looks as the
+notebook's inline figure does: matplotlib's sizes at 100 dpi, its colour cycle, ticks, grid, lines,
+markers, scatter points, filled contours, title, axis labels and legend.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+from xml.sax.saxutils import escape
+
+from engine.figure_style import COLORMAPS, CYCLE, NAMED_COLORS, colormap
+
+DPI = 100  # pixels per inch, as matplotlib's default
+PT = DPI / 72  # pixels per point
+MAX_SERIES = 200  # series drawn per figure
+MAX_DRAWN_POINTS = 5_000  # points drawn per line; a longer line is thinned evenly
+HEX = re.compile(r"#[0-9a-fA-F]{6}")
+SHORT_HEX = re.compile(r"#[0-9a-fA-F]{3}")
+MINUS = "\u2212"  # matplotlib writes negative ticks with a true minus sign
+
+
+class FigureError(ValueError):
+    """A figure record not as engine/program/pyplot.py writes it."""
+
+
+def _num(value: Any) -> float | None:
+    if type(value) in (int, float) and math.isfinite(value):
+        return float(value)
+    if value is None:
+        return None
+    raise FigureError("a figure's number is not a number")
+
+
+def _numbers(values: Any, limit: int = 10_000_000) -> list[float | None]:
+    if not isinstance(values, list) or len(values) > limit:
+        raise FigureError("a figure's numbers are not a list")
+    return [_num(v) for v in values]
+
+
+def _str(value: Any, chars: int = 200) -> str:
+    return value[:chars] if isinstance(value, str) else ""
+
+
+def _color(value: Any, default: str) -> str:
+    """A colour as `#rrggbb`: matplotlib's names, `C0`..`C9`, hex, or an RGB tuple of 0..1; else the default."""
+    if isinstance(value, str):
+        name = value.strip()
+        if HEX.fullmatch(name):
+            return name.lower()
+        if SHORT_HEX.fullmatch(name):
+            return "#" + "".join(c * 2 for c in name[1:]).lower()
+        if re.fullmatch(r"C\d", name):
+            return CYCLE[int(name[1]) % len(CYCLE)]
+        return NAMED_COLORS.get(name.lower(), default)
+    if isinstance(value, list) and len(value) in (3, 4) and all(type(v) in (int, float) for v in value):
+        return "#" + "".join(f"{round(min(max(v, 0.0), 1.0) * 255):02x}" for v in value[:3])
+    return default
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def nice_ticks(low: float, high: float, bins: int) -> list[float]:
+    """Tick positions as matplotlib's MaxNLocator picks them: a step of 1, 2, 2.5 or 5 times a power of ten."""
+    span = high - low
+    raw = span / max(bins, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw * (1 - 1e-9))
+    first = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    k = 0
+    while first + k * step <= high + step * 1e-9 and k < 50:
+        ticks.append(round(first + k * step, 12))
+        k += 1
+    return ticks
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    """Labels as matplotlib's ScalarFormatter writes them: as many decimals as the step needs, a true minus."""
+    if len(ticks) > 1:
+        step = abs(ticks[1] - ticks[0])
+        decimals = 0
+        while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
+            decimals += 1
+    else:
+        decimals = 1
+    big = any(abs(t) >= 1e6 for t in ticks)
+    texts = [f"{t:.3g}" if big else f"{t:.{decimals}f}" for t in ticks]
+    return [(text.lstrip("-") if float(text) == 0 else text).replace("-", MINUS) for text in texts]
+
+
+class Axis:
+    """One axis's range: data values to pixels."""
+
+    def __init__(self, low: float, high: float, start: float, end: float) -> None:
+        if not high > low:
+            low, high = low - 0.5 if low == high else high, high + 0.5 if low == high else low
+        self.low, self.high, self.start, self.end = low, high, start, end
+
+    def __call__(self, value: float) -> float:
+        return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
+
+
+def _range(values: list[float], margin: bool, limit: Any) -> tuple[float, float]:
+    """An axis's range: the data's with matplotlib's 5% margins, or the program's xlim/ylim."""
+    finite = [v for v in values if v is not None]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    if margin and finite:
+        pad = (high - low) * 0.05 or (abs(low) * 0.05 or 0.05)
+        low, high = low - pad, high + pad
+    elif low == high:
+        low, high = low - 0.5, high + 0.5
+    if isinstance(limit, list) and len(limit) == 2:
+        given = [_num(v) for v in limit]
+        low = given[0] if given[0] is not None else low
+        high = given[1] if given[1] is not None else high
+    return low, high
+
+
+def draw_figure(figure: dict[str, Any]) -> str:
+    """The SVG of one recorded figure."""
+    if not isinstance(figure, dict) or not isinstance(figure.get("series"), list):
+        raise FigureError("a figure is not as pyplot records it")
+    size = figure.get("size")
+    inches = [_num(v) for v in size] if isinstance(size, list) and len(size) == 2 else [6.4, 4.8]
+    width = round(min(max(inches[0] or 6.4, 1.0), 20.0) * DPI)
+    height = round(min(max(inches[1] or 4.8, 1.0), 20.0) * DPI)
+    left, right, top, bottom = 0.125 * width, 0.9 * width, 0.12 * height, 0.89 * height
+    series = [s for s in figure["series"][:MAX_SERIES] if isinstance(s, dict)]
+    xs: list[float] = []
+    ys: list[float] = []
+    sticky_x = sticky_y = False
+    for s in series:
+        kind = s.get("kind")
+        if kind in ("line", "scatter"):
+            xs += [v for v in _numbers(s.get("x")) if v is not None]
+            ys += [v for v in _numbers(s.get("y")) if v is not None]
+        elif kind == "contourf":
+            xs += [v for v in _numbers(s.get("x")) if v is not None]
+            ys += [v for v in _numbers(s.get("y")) if v is not None]
+            sticky_x = sticky_y = True
+        elif kind == "hline" and _num(s.get("at")) is not None:
+            ys.append(float(s["at"]))
+        elif kind == "vline" and _num(s.get("at")) is not None:
+            xs.append(float(s["at"]))
+    X = Axis(*_range(xs, not sticky_x, figure.get("xlim")), left, right)
+    Y = Axis(*_range(ys, not sticky_y, figure.get("ylim")), bottom, top)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="figure" viewBox="0 0 {width} {height}" width="{width}"'
+        f' height="{height}" font-family="DejaVu Sans, Bitstream Vera Sans, Arial, sans-serif" role="img">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    xticks = [t for t in nice_ticks(X.low, X.high, 9) if X.low - 1e-9 <= t <= X.high + 1e-9]
+    yticks = [t for t in nice_ticks(Y.low, Y.high, 9) if Y.low - 1e-9 <= t <= Y.high + 1e-9]
+    plot_area = [
+        f'<svg x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(right - left)}" height="{_fmt(bottom - top)}"'
+        f' viewBox="{_fmt(left)} {_fmt(top)} {_fmt(right - left)} {_fmt(bottom - top)}" overflow="hidden">'
+    ]
+    for s in series:
+        if s.get("kind") == "contourf":
+            plot_area += _contourf(s, X, Y)
+    if figure.get("grid") is True:
+        grid = [f'<line x1="{_fmt(X(t))}" y1="{_fmt(top)}" x2="{_fmt(X(t))}" y2="{_fmt(bottom)}"/>' for t in xticks]
+        grid += [f'<line x1="{_fmt(left)}" y1="{_fmt(Y(t))}" x2="{_fmt(right)}" y2="{_fmt(Y(t))}"/>' for t in yticks]
+        plot_area.append(f'<g class="grid" stroke="#b0b0b0" stroke-width="{_fmt(0.8 * PT)}">{"".join(grid)}</g>')
+    legend: list[tuple[str, str, str]] = []
+    color_index = 0
+    for s in series:
+        kind = s.get("kind")
+        if kind == "line":
+            color = _color(s.get("color"), CYCLE[color_index % len(CYCLE)])
+            color_index += 1
+            plot_area.append(_line(s, X, Y, color))
+            if _str(s.get("label")) and not _str(s.get("label")).startswith("_"):
+                legend.append((_str(s.get("label")), color, "line"))
+        elif kind == "scatter":
+            color = _color(s.get("color"), CYCLE[color_index % len(CYCLE)])
+            color_index += 1
+            plot_area.append(_scatter(s, X, Y, color))
+            if _str(s.get("label")):
+                legend.append((_str(s.get("label")), color, "point"))
+        elif kind in ("hline", "vline") and _num(s.get("at")) is not None:
+            color = _color(s.get("color"), CYCLE[color_index % len(CYCLE)])
+            color_index += 1
+            at = float(s["at"])
+            a, b = ((left, Y(at)), (right, Y(at))) if kind == "hline" else ((X(at), top), (X(at), bottom))
+            plot_area.append(
+                f'<line class="{kind}" x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}"'
+                f' stroke="{color}" stroke-width="{_fmt(1.5 * PT)}"{_dash(s.get("style"))}/>'
+            )
+    plot_area.append("</svg>")
+    out += plot_area
+    out.append(
+        f'<rect class="frame" x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(right - left)}"'
+        f' height="{_fmt(bottom - top)}" fill="none" stroke="#000000" stroke-width="{_fmt(0.8 * PT)}"/>'
+    )
+    out += _ticks(xticks, yticks, X, Y, left, bottom)
+    title, xlabel, ylabel = (escape(_str(figure.get(key))) for key in ("title", "xlabel", "ylabel"))
+    if title:
+        out.append(
+            f'<text class="title" x="{_fmt((left + right) / 2)}" y="{_fmt(top - 0.6 * 12 * PT)}"'
+            f' font-size="{_fmt(12 * PT)}" text-anchor="middle">{title}</text>'
+        )
+    if xlabel:
+        out.append(
+            f'<text class="xlabel" x="{_fmt((left + right) / 2)}" y="{_fmt(bottom + 3.2 * 10 * PT)}"'
+            f' font-size="{_fmt(10 * PT)}" text-anchor="middle">{xlabel}</text>'
+        )
+    if ylabel:
+        x, y = left - 4.2 * 10 * PT, (top + bottom) / 2
+        out.append(
+            f'<text class="ylabel" x="{_fmt(x)}" y="{_fmt(y)}" font-size="{_fmt(10 * PT)}"'
+            f' text-anchor="middle" transform="rotate(-90 {_fmt(x)} {_fmt(y)})">{ylabel}</text>'
+        )
+    if figure.get("legend") is True and legend:
+        out += _legend(legend, right, top)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _dash(style: Any) -> str:
+    dashes = {"--": "3.7 1.6", ":": "1 1.65", "-.": "6.4 1.6 1 1.6"}
+    if style in dashes:
+        return f' stroke-dasharray="{" ".join(_fmt(float(d) * 1.5 * PT) for d in dashes[style].split())}"'
+    return ""
+
+
+def _line(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
+    xs, ys = _numbers(s.get("x")), _numbers(s.get("y"))
+    if len(xs) != len(ys):
+        raise FigureError("a line's x and y differ in length")
+    count = len(xs)
+    stride = max(1, math.ceil(count / MAX_DRAWN_POINTS))
+    points = [(x, y) for x, y in list(zip(xs, ys, strict=True))[::stride]]
+    width = _num(s.get("width")) or 1.5
+    runs: list[list[str]] = [[]]
+    for x, y in points:
+        if x is None or y is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{_fmt(X(x))},{_fmt(Y(y))}")
+    style = s.get("style")
+    marker = _str(s.get("marker"), 1)
+    parts = [f'<g class="line" data-points="{count}">']
+    if style in ("-", "--", ":", "-."):
+        for run in runs:
+            if run:
+                parts.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}"'
+                    f' stroke-width="{_fmt(min(max(width, 0.1), 10.0) * PT)}" stroke-linejoin="round"'
+                    f' stroke-linecap="square"{_dash(style)}/>'
+                )
+    if marker:
+        radius = 3 * PT if marker != "." else 1.5 * PT
+        for run in runs:
+            for point in run:
+                px, py = point.split(",")
+                parts.append(f'<circle cx="{px}" cy="{py}" r="{_fmt(radius)}" fill="{color}"/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _scatter(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
+    xs, ys = _numbers(s.get("x")), _numbers(s.get("y"))
+    values = _numbers(s["values"]) if s.get("values") is not None else None
+    if len(xs) != len(ys) or (values is not None and len(values) != len(xs)):
+        raise FigureError("a scatter's x, y and c differ in length")
+    cmap = str(s.get("cmap")) if s.get("cmap") in COLORMAPS else "viridis"
+    finite = [v for v in values or [] if v is not None]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    size = _num(s.get("size")) or 36.0
+    radius = math.sqrt(min(max(size, 1.0), 400.0)) / 2 * PT
+    alpha = _num(s.get("alpha"))
+    opacity = f' fill-opacity="{_fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
+    parts = [f'<g class="scatter" data-points="{len(xs)}"{opacity}>']
+    for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        if x is None or y is None:
+            continue
+        fill = color
+        if values is not None:
+            v = values[k]
+            fill = colormap(cmap, 0.0 if v is None or high == low else (v - low) / (high - low))
+        parts.append(f'<circle cx="{_fmt(X(x))}" cy="{_fmt(Y(y))}" r="{_fmt(radius)}" fill="{fill}"/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _contourf(s: dict[str, Any], X: Axis, Y: Axis) -> list[str]:
+    """Filled contours: each grid cell in the colour of its level band (cells of one band in a row merged)."""
+    xs, ys, z = _numbers(s.get("x")), _numbers(s.get("y")), _numbers(s.get("z"))
+    columns = s.get("columns")
+    if type(columns) is not int or columns != len(xs) or len(z) != len(xs) * len(ys) or len(xs) < 2 or len(ys) < 2:
+        raise FigureError("a contourf's grid is not as pyplot records it")
+    if any(v is None for v in xs + ys):
+        return []
+    finite = [v for v in z if v is not None]
+    if not finite:
+        return []
+    levels = nice_ticks(min(finite), max(finite) + (1e-9 if max(finite) == min(finite) else 0), 7)
+    if levels[0] > min(finite):
+        levels.insert(0, levels[0] - (levels[1] - levels[0] if len(levels) > 1 else 1))
+    if levels[-1] < max(finite) or len(levels) < 2:
+        levels.append(levels[-1] + (levels[1] - levels[0] if len(levels) > 1 else 1))
+    bands = len(levels) - 1
+    cmap = str(s.get("cmap")) if s.get("cmap") in COLORMAPS else "viridis"
+    colors = [colormap(cmap, k / (bands - 1) if bands > 1 else 0.5) for k in range(bands)]
+    alpha = _num(s.get("alpha"))
+    opacity = f' opacity="{_fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
+    parts = [f'<g class="contourf" data-bands="{bands}"{opacity}>']
+    rows = len(ys)
+    for i in range(rows - 1):
+        y0, y1 = Y(ys[i]), Y(ys[i + 1])  # type: ignore[arg-type]
+        run_start, run_band = 0, -1
+        for j in range(columns):
+            band = -1
+            if j < columns - 1:
+                corners = [
+                    z[i * columns + j],
+                    z[i * columns + j + 1],
+                    z[(i + 1) * columns + j],
+                    z[(i + 1) * columns + j + 1],
+                ]
+                known = [c for c in corners if c is not None]
+                if known:
+                    mean = sum(known) / len(known)
+                    band = min(bands - 1, max(0, next((k for k in range(bands) if mean < levels[k + 1]), bands - 1)))
+            if band != run_band or j == columns - 1:
+                if run_band >= 0:
+                    x0, x1 = X(xs[run_start]), X(xs[j])  # type: ignore[arg-type]
+                    parts.append(
+                        f'<rect x="{_fmt(min(x0, x1))}" y="{_fmt(min(y0, y1))}" width="{_fmt(abs(x1 - x0) + 0.5)}"'
+                        f' height="{_fmt(abs(y1 - y0) + 0.5)}" fill="{colors[run_band]}"/>'
+                    )
+                run_start, run_band = j, band
+    parts.append("</g>")
+    return parts
+
+
+def _ticks(xticks: list[float], yticks: list[float], X: Axis, Y: Axis, left: float, bottom: float) -> list[str]:
+    size, length = 10 * PT, 3.5 * PT
+    parts = [f'<g class="ticks" stroke="#000000" stroke-width="{_fmt(0.8 * PT)}">']
+    parts += [
+        f'<line x1="{_fmt(X(t))}" y1="{_fmt(bottom)}" x2="{_fmt(X(t))}" y2="{_fmt(bottom + length)}"/>' for t in xticks
+    ]
+    parts += [
+        f'<line x1="{_fmt(left)}" y1="{_fmt(Y(t))}" x2="{_fmt(left - length)}" y2="{_fmt(Y(t))}"/>' for t in yticks
+    ]
+    parts.append(f'</g><g class="tick-labels" font-size="{_fmt(size)}" fill="#000000">')
+    parts += [
+        f'<text class="xtick" x="{_fmt(X(t))}" y="{_fmt(bottom + length + size)}" text-anchor="middle">'
+        f"{escape(label)}</text>"
+        for t, label in zip(xticks, tick_labels(xticks), strict=True)
+    ]
+    parts += [
+        f'<text class="ytick" x="{_fmt(left - length - 3)}" y="{_fmt(Y(t) + size * 0.35)}" text-anchor="end">'
+        f"{escape(label)}</text>"
+        for t, label in zip(yticks, tick_labels(yticks), strict=True)
+    ]
+    parts.append("</g>")
+    return parts
+
+
+def _legend(entries: list[tuple[str, str, str]], right: float, top: float) -> list[str]:
+    size = 10 * PT
+    rows = entries[:20]
+    width = max(len(label) for label, _, _ in rows) * size * 0.6 + 3.5 * size
+    height = len(rows) * size * 1.4 + size * 0.6
+    x0, y0 = right - width - 0.5 * size, top + 0.5 * size
+    parts = [
+        f'<g class="legend" font-size="{_fmt(size)}"><rect x="{_fmt(x0)}" y="{_fmt(y0)}" width="{_fmt(width)}"'
+        f' height="{_fmt(height)}" rx="3" fill="#ffffff" fill-opacity="0.8" stroke="#cccccc"/>'
+    ]
+    for k, (label, color, kind) in enumerate(rows):
+        y = y0 + size * (1.0 + 1.4 * k)
+        if kind == "line":
+            parts.append(
+                f'<line x1="{_fmt(x0 + 0.4 * size)}" y1="{_fmt(y)}" x2="{_fmt(x0 + 2.2 * size)}" y2="{_fmt(y)}"'
+                f' stroke="{color}" stroke-width="{_fmt(1.5 * PT)}"/>'
+            )
+        else:
+            parts.append(f'<circle cx="{_fmt(x0 + 1.3 * size)}" cy="{_fmt(y)}" r="{_fmt(3 * PT)}" fill="{color}"/>')
+        parts.append(f'<text x="{_fmt(x0 + 2.8 * size)}" y="{_fmt(y + 0.35 * size)}">{escape(label)}</text>')
+    parts.append("</g>")
+    return parts
+
+
+def draw_plots(figures: Any, cells: int) -> list[dict[str, Any]]:
+    """The API's `plots` for the figures a run recorded: index, line, cell, svg, and each series' points."""
+    if not isinstance(figures, list):
+        raise FigureError("the figures are not a list")
+    plots = []
+    for index, figure in enumerate(figures):
+        if not isinstance(figure, dict):
+            raise FigureError("a figure is not as pyplot records it")
+        line, cell = figure.get("line"), figure.get("cell")
+        series = (
+            [
+                {
+                    "kind": s.get("kind"),
+                    "points": len(s["x"]) if isinstance(s.get("x"), list) else 0,
+                    "label": _str(s.get("label")),
+                }
+                for s in figure["series"]
+                if isinstance(s, dict) and s.get("kind") in ("line", "scatter", "contourf", "hline", "vline")
+            ]
+            if isinstance(figure.get("series"), list)
+            else []
+        )
+        plots.append(
+            {
+                "index": index,
+                "line": line if type(line) is int and line > 0 else 1,
+                "cell": cell if type(cell) is int and 0 <= cell < max(cells, 1) else 0,
+                "svg": draw_figure(figure),
+                "title": _str(figure.get("title")),
+                "series": series,
+            }
+        )
+    return plots
