@@ -201,7 +201,7 @@ def value_class(recorder: Recorder) -> str:
     """Whose engine ran: "builtin", or the program's own class, as `Value (line 8)`."""
     for obj in recorder.objects:
         cls = type(obj)
-        if cls not in (modules.VALUE, modules.MICROGRAD_VALUE):
+        if cls not in (modules.VALUE, modules.MICROGRAD_VALUE, modules.TORCH["Tensor"]):
             line = recorder.class_lines.get(cls)
             return f"{cls.__name__} (line {line})" if line else cls.__name__
     return "builtin"

@@ -189,6 +189,9 @@ PROXIES["micrograd.engine"] = Module(__name__="micrograd.engine", Value=MICROGRA
 PROXIES["graphviz"] = Module(__name__="graphviz", Digraph=Digraph)
 _NN = run_library("nn.py", LIBRARY, "micrograd.nn")
 PROXIES["micrograd.nn"] = Module(__name__="micrograd.nn", **{name: _NN[name] for name in MODULES["micrograd.nn"]})
+TORCH = run_library("torch.py", ENGINE, "torch")
+TORCH["double"] = TORCH["float64"]
+PROXIES["torch"] = Module(__name__="torch", **{name: TORCH[name] for name in MODULES["torch"]})
 PROXIES["matplotlib.pyplot"] = Module(
     __name__="matplotlib.pyplot", **{name: getattr(pyplot, name) for name in MODULES["matplotlib.pyplot"]}
 )

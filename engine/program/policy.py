@@ -170,7 +170,7 @@ MODULES: dict[str, frozenset[str]] = {
         plot scatter contourf grid title xlabel ylabel legend xlim ylim axhline axvline figure subplots show
         close gca savefig cm
     """),
-    "torch": _names("Tensor tensor tanh exp relu sigmoid float32 float64"),
+    "torch": _names("Tensor tensor tanh exp relu sigmoid float32 float64 double"),
 }
 
 # Public names left out of MODULES on purpose, with the reason a student sees when importing one.
