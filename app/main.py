@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import api, pages
+from app import api, notebooks, pages
 from app.pictures import Busy, Pictures
 from app.schemas import error_body
 from app.settings import Settings, get_settings
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_cluster_depth=settings.max_cluster_depth,
     )
     app.include_router(api.router)
+    app.include_router(notebooks.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
