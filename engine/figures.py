@@ -15,6 +15,7 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
+from engine.figure_contour import draw_contourf
 from engine.figure_style import COLORMAPS, CYCLE, NAMED_COLORS, colormap
 
 DPI = 100  # pixels per inch, as matplotlib's default
@@ -166,7 +167,7 @@ def draw_figure(figure: dict[str, Any]) -> str:
     ]
     for s in series:
         if s.get("kind") == "contourf":
-            plot_area += _contourf(s, X, Y)
+            plot_area += draw_contourf(s, X, Y)
     if figure.get("grid") is True:
         grid = [f'<line x1="{_fmt(X(t))}" y1="{_fmt(top)}" x2="{_fmt(X(t))}" y2="{_fmt(bottom)}"/>' for t in xticks]
         grid += [f'<line x1="{_fmt(left)}" y1="{_fmt(Y(t))}" x2="{_fmt(right)}" y2="{_fmt(Y(t))}"/>' for t in yticks]
@@ -215,7 +216,8 @@ def draw_figure(figure: dict[str, Any]) -> str:
             f' font-size="{_fmt(10 * PT)}" text-anchor="middle">{xlabel}</text>'
         )
     if ylabel:
-        x, y = left - 4.2 * 10 * PT, (top + bottom) / 2
+        widest = max((len(label) for label in tick_labels(yticks)), default=1) * 0.62 * 10 * PT
+        x, y = max(left - 3.5 * PT - 3 - widest - 0.7 * 10 * PT, 0.8 * 10 * PT), (top + bottom) / 2
         out.append(
             f'<text class="ylabel" x="{_fmt(x)}" y="{_fmt(y)}" font-size="{_fmt(10 * PT)}"'
             f' text-anchor="middle" transform="rotate(-90 {_fmt(x)} {_fmt(y)})">{ylabel}</text>'
@@ -291,57 +293,6 @@ def _scatter(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
         parts.append(f'<circle cx="{_fmt(X(x))}" cy="{_fmt(Y(y))}" r="{_fmt(radius)}" fill="{fill}"/>')
     parts.append("</g>")
     return "".join(parts)
-
-
-def _contourf(s: dict[str, Any], X: Axis, Y: Axis) -> list[str]:
-    """Filled contours: each grid cell in the colour of its level band (cells of one band in a row merged)."""
-    xs, ys, z = _numbers(s.get("x")), _numbers(s.get("y")), _numbers(s.get("z"))
-    columns = s.get("columns")
-    if type(columns) is not int or columns != len(xs) or len(z) != len(xs) * len(ys) or len(xs) < 2 or len(ys) < 2:
-        raise FigureError("a contourf's grid is not as pyplot records it")
-    if any(v is None for v in xs + ys):
-        return []
-    finite = [v for v in z if v is not None]
-    if not finite:
-        return []
-    levels = nice_ticks(min(finite), max(finite) + (1e-9 if max(finite) == min(finite) else 0), 7)
-    if levels[0] > min(finite):
-        levels.insert(0, levels[0] - (levels[1] - levels[0] if len(levels) > 1 else 1))
-    if levels[-1] < max(finite) or len(levels) < 2:
-        levels.append(levels[-1] + (levels[1] - levels[0] if len(levels) > 1 else 1))
-    bands = len(levels) - 1
-    cmap = str(s.get("cmap")) if s.get("cmap") in COLORMAPS else "viridis"
-    colors = [colormap(cmap, k / (bands - 1) if bands > 1 else 0.5) for k in range(bands)]
-    alpha = _num(s.get("alpha"))
-    opacity = f' opacity="{_fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
-    parts = [f'<g class="contourf" data-bands="{bands}"{opacity}>']
-    rows = len(ys)
-    for i in range(rows - 1):
-        y0, y1 = Y(ys[i]), Y(ys[i + 1])  # type: ignore[arg-type]
-        run_start, run_band = 0, -1
-        for j in range(columns):
-            band = -1
-            if j < columns - 1:
-                corners = [
-                    z[i * columns + j],
-                    z[i * columns + j + 1],
-                    z[(i + 1) * columns + j],
-                    z[(i + 1) * columns + j + 1],
-                ]
-                known = [c for c in corners if c is not None]
-                if known:
-                    mean = sum(known) / len(known)
-                    band = min(bands - 1, max(0, next((k for k in range(bands) if mean < levels[k + 1]), bands - 1)))
-            if band != run_band or j == columns - 1:
-                if run_band >= 0:
-                    x0, x1 = X(xs[run_start]), X(xs[j])  # type: ignore[arg-type]
-                    parts.append(
-                        f'<rect x="{_fmt(min(x0, x1))}" y="{_fmt(min(y0, y1))}" width="{_fmt(abs(x1 - x0) + 0.5)}"'
-                        f' height="{_fmt(abs(y1 - y0) + 0.5)}" fill="{colors[run_band]}"/>'
-                    )
-                run_start, run_band = j, band
-    parts.append("</g>")
-    return parts
 
 
 def _ticks(xticks: list[float], yticks: list[float], X: Axis, Y: Axis, left: float, bottom: float) -> list[str]:
