@@ -69,7 +69,7 @@ def draw_contourf(s: dict[str, Any], X: Callable[[float], float], Y: Callable[[f
             if j < columns - 1:
                 corners = [z[i * columns + j], z[i * columns + j2], z[i2 * columns + j], z[i2 * columns + j2]]
                 if all(c is not None for c in corners):
-                    a, b, c, d = (float(v) for v in corners)  # type: ignore[arg-type]
+                    a, b, c, d = (float(v) for v in corners)
                     found = {band(a), band(b), band(c), band(d)}
                     k = found.pop() if len(found) == 1 else -2  # -2: across bands, divided below
             if k != run_band or k == -2 or j >= columns - 1:
