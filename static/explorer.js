@@ -1,7 +1,7 @@
 // The explorer page: editor, run, timeline, nudge, quiz, sharing. Talks to the JSON API only.
 
 import { callApi, readExamples } from "./api.js";
-import { renderConsole } from "./console.js";
+import { NotebookPage, renderOutputs } from "./notebook.js";
 import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
@@ -35,6 +35,7 @@ const training = new Training((index) =>
   run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true }),
 );
 const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
+const notebook = new NotebookPage({ editor, run: (options) => run(options), setStatus: (text) => setStatus(text) });
 const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
 
 function setStatus(text) {
@@ -43,7 +44,7 @@ function setStatus(text) {
 
 // -- running a program
 
-async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around } = {}) {
+async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around, view: shown = null } = {}) {
   const sameProgram = keepOverrides || source === page.source;
   const overrides = sameProgram ? page.overrides : {};
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
@@ -54,7 +55,7 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
   const ticket = ++page.runs;
   try {
     const collapse = sameProgram && !otherPass ? groups.request() : "auto";
-    const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse };
+    const request = { source, overrides, numeric_check: numeric, pass: shown === null ? chosen : null, collapse, view: shown };
     let graph = await graphWithGroups(request);
     const translated = otherPass ? groups.translate(graph.groups ?? []) : null;
     const drawn = translated && outermost(graph.groups, translated);
@@ -68,12 +69,14 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
     page.source = source;
     page.overrides = overrides;
     clearError(editor);
-    showGraph(graph, { position, keepView, raw, around });
+    notebook.showViews(graph, source, shown);
+    showGraph(graph, { position: position ?? (shown === null ? graph.views?.at(-1)?.position : null) ?? null, keepView, raw, around });
     setStatus("");
   } catch (error) {
     if (ticket !== page.runs) return;
     training.wanted = null;
     showError(editor, error);
+    if (error.partial) renderOutputs($("console"), { ...error.partial, error }, (line) => editor.selectLine(line));
     if (page.timeline && source !== page.source) {
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
     }
@@ -117,7 +120,7 @@ function showGraph(graph, { position = null, keepPicture = false, keepView = fal
   $("collapse-all").disabled = groups.groups.length === 0;
   $("expand-all").disabled = groups.groups.length === 0;
   training.show(graph);
-  renderConsole($("console"), graph, (line) => editor.selectLine(line));
+  renderOutputs($("console"), graph, (line) => editor.selectLine(line));
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
   $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";

@@ -75,7 +75,7 @@ export function stateAt(timeline, position) {
     }
     deposits = [];
     for (const part of step.parts ?? [step]) {
-      if (part.deposits.length === 0) grad.set(part.node, 1); // the seed
+      if (part.deposits.length === 0) grad.set(part.node, part.set ?? 1); // the seed, or a grad set by hand
       part.deposits.forEach((deposit, k) => {
         const before = grad.get(deposit.to);
         const after = before + deposit.amount;
@@ -161,6 +161,9 @@ export function narrate(timeline, position) {
   if (step.kind === "forward") {
     if (!node.op) return [`${name} = ${f(node.data)} (a leaf: its data is given)`];
     return [`${name} = ${describe(timeline, step.node)} = ${arithmetic(timeline, step.node)} = ${f(node.data)}`];
+  }
+  if (step.deposits.length === 0 && step.set !== undefined && step.set !== null) {
+    return [`${name}.grad = ${f(step.set)} (set by hand, line ${step.line}: the manual backpropagation)`];
   }
   if (step.deposits.length === 0) {
     return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];
