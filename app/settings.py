@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_print_chars: int = limits.MAX_PRINT_CHARS
     max_label_chars: int = limits.MAX_LABEL_CHARS
     max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
+    max_figures: int = limits.MAX_FIGURES
+    max_plot_points: int = limits.MAX_PLOT_POINTS
+    max_notebook_cells: int = limits.MAX_NOTEBOOK_CELLS
     jail: Literal["on", "off"] = "on"  # "off" (no system-call filter) is for local development on a loopback host
     # HTTP
     max_body_bytes: int = 1_000_000  # bytes of one request body

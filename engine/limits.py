@@ -24,6 +24,9 @@ MAX_PRINT_LINES = 10_000  # lines printed
 MAX_PRINT_CHARS = 1_000_000  # characters printed
 MAX_LABEL_CHARS = 100  # characters of one label shown; longer ones are cut
 MAX_NUMERIC_NODES = 1_000  # graph nodes for which a finite-difference check is made
+MAX_FIGURES = 50  # matplotlib figures one run may make
+MAX_PLOT_POINTS = 200_000  # points (and contour grid values) in all of a run's figures
+MAX_NOTEBOOK_CELLS = 5_000  # cells in one .ipynb sent to /api/notebook
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Limits:
     max_print_chars: int = MAX_PRINT_CHARS
     max_label_chars: int = MAX_LABEL_CHARS
     max_numeric_nodes: int = MAX_NUMERIC_NODES
+    max_figures: int = MAX_FIGURES
+    max_plot_points: int = MAX_PLOT_POINTS
+    max_notebook_cells: int = MAX_NOTEBOOK_CELLS
 
 
 DEFAULT_LIMITS = Limits()

@@ -18,7 +18,6 @@ from engine.errors import ProgramError
 from engine.limits import Limits
 
 MAX_NESTING = 64  # depth of JSON arrays and objects in a notebook (nbformat's schema needs 6 or so)
-MAX_CELLS = 5_000  # cells in one notebook
 
 
 class NotebookError(ValueError):
@@ -91,8 +90,10 @@ def read_notebook(body: bytes, limits: Limits) -> NotebookSource:
         raise NotebookError(
             422, "request", f"the explorer reads nbformat 4 notebooks; this one says {raw.get('nbformat')!r}"
         )
-    if isinstance(raw.get("cells"), list) and len(raw["cells"]) > MAX_CELLS:
-        raise NotebookError(413, "limit", f"the notebook has {len(raw['cells']):,} cells; the limit is {MAX_CELLS:,}")
+    cells = raw.get("cells")
+    if isinstance(cells, list) and len(cells) > limits.max_notebook_cells:
+        limit = limits.max_notebook_cells
+        raise NotebookError(413, "limit", f"the notebook has {len(cells):,} cells; the limit is {limit:,}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbformat warns of missing cell ids and fills them in
         try:

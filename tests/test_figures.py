@@ -171,3 +171,18 @@ def test_savefig_writes_nothing_and_says_so(tmp_path: Any) -> None:
 def test_ticks_are_matplotlibs_steps() -> None:
     assert nice_ticks(-5.49, 5.24, 9) == [-4, -2, 0, 2, 4]
     assert nice_ticks(-1.1, 1.1, 9) == [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1]
+
+
+def test_the_figure_limits_are_settings() -> None:
+    from dataclasses import replace
+
+    from engine.limits import DEFAULT_LIMITS
+
+    source = "import matplotlib.pyplot as plt\nplt.plot(range(50))\nplt.figure()\nplt.plot(range(60))\n"
+    assert len(run_program(source).plots) == 2
+    with pytest.raises(ProgramError) as caught:
+        run_program(source, replace(DEFAULT_LIMITS, max_plot_points=100))
+    assert (caught.value.kind, caught.value.line) == ("limit", 4)
+    with pytest.raises(ProgramError) as caught:
+        run_program(source, replace(DEFAULT_LIMITS, max_figures=1))
+    assert (caught.value.kind, caught.value.line) == ("limit", 3)

@@ -48,6 +48,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     source: str = request["source"]
     overrides = {int(key): float(value) for key, value in request.get("overrides", {}).items()}
     recorder = hooks.start(Recorder(limits, overrides, source.split("\n")))
+    pyplot.start(limits)
     error: dict[str, Any] | None = None
     namespace: dict[str, Any] = {"__builtins__": modules.BUILTIN_NAMES, "__name__": "__main__"}
     try:

@@ -13,12 +13,11 @@ from typing import Any, ClassVar
 
 import numpy
 
+from engine.limits import DEFAULT_LIMITS, Limits
 from engine.program import hooks
 from engine.program.recorder import Limit, Recorder
 from engine.program.source import cell_starts
 
-MAX_FIGURES = 50  # figures one run may make
-MAX_PLOT_POINTS = 200_000  # points (and contour grid cells) in all of a run's figures
 MAX_TEXT_CHARS = 200  # characters of a title, label or legend entry kept
 COLORMAPS = ("viridis", "jet", "Spectral", "coolwarm", "RdBu", "plasma", "gray", "Blues", "Reds", "bwr")
 
@@ -31,6 +30,13 @@ class Figures:
     current: ClassVar[dict[str, Any] | None] = None
     starts: ClassVar[list[int]] = [1]
     points: ClassVar[int] = 0
+    limits: ClassVar[Limits] = DEFAULT_LIMITS
+
+
+def start(limits: Limits) -> None:
+    """A run begins under these limits: nothing drawn yet."""
+    Figures.limits = limits
+    Figures.recorder = None
 
 
 def _state() -> type[Figures]:
@@ -47,8 +53,8 @@ def _cell(line: int) -> int:
 
 def _new_figure(size: Any = None) -> dict[str, Any]:
     state = _state()
-    if len(state.figures) >= MAX_FIGURES:
-        raise Limit(f"the program made more than {MAX_FIGURES} figures")
+    if len(state.figures) >= state.limits.max_figures:
+        raise Limit(f"the program made more than {state.limits.max_figures:,} figures")
     line = state.recorder.running_line() if state.recorder is not None else 1
     width, height = 6.4, 4.8
     if isinstance(size, tuple | list) and len(size) == 2:
@@ -99,8 +105,8 @@ def _numbers(values: Any, what: str) -> list[float | None]:
     except (TypeError, ValueError) as error:
         raise TypeError(f"{what} must be numbers ({error})") from None
     Figures.points += array.size
-    if Figures.points > MAX_PLOT_POINTS:
-        raise Limit(f"the program's figures have more than {MAX_PLOT_POINTS:,} points in all")
+    if Figures.points > Figures.limits.max_plot_points:
+        raise Limit(f"the program's figures have more than {Figures.limits.max_plot_points:,} points in all")
     return [_finite(x) for x in array.tolist()]
 
 
