@@ -48,6 +48,7 @@ export function figureElement(svgText) {
 // The console as a notebook shows its outputs: per cell, its prints, its Out[n] and its figures.
 export function renderOutputs(container, { prints = [], result = null, notes = [], cells = [], plots = [], error = null }, onLine) {
   if (cells.length <= 1 && plots.length === 0 && !error) {
+    container.classList.remove("has-figures");
     renderConsole(container, { prints, result, notes }, onLine);
     return;
   }
@@ -84,6 +85,7 @@ export function renderOutputs(container, { prints = [], result = null, notes = [
   const extra = element("ol", { className: "console-lines" });
   for (const note of notes) extra.append(element("li", { className: "console-note", textContent: note.line ? `line ${note.line}: ${note.message}` : note.message }));
   container.replaceChildren(element("h2", { textContent: "Console" }), list, extra);
+  container.classList.toggle("has-figures", plots.length > 0);
   container.hidden = false;
 }
 
