@@ -115,3 +115,21 @@ def test_an_invalid_or_hostile_notebook_gets_a_clear_error_object(client: TestCl
 def test_the_notebook_route_is_described_in_the_openapi_document(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/api/notebook"]["post"]
     assert "requestBody" in operation and {"200", "413", "422"} <= set(operation["responses"])
+
+
+def test_a_cell_ending_with_a_semicolon_shows_no_out_as_in_jupyter(client: TestClient) -> None:
+    source = "# %%\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]);\n# %%\n1 + 1 ;  # quiet\n# %%\nx = 3; x\n"
+    body = client.post("/api/graph", json={"source": source}).json()
+    assert [cell["out"] for cell in body["cells"]] == [None, None, "3"]
+
+
+def test_a_program_that_raises_keeps_its_prints_cells_and_figures_in_the_partial_answer(client: TestClient) -> None:
+    source = "# %%\nimport matplotlib.pyplot as plt\nprint('before')\nplt.plot([1, 2, 3])\n# %%\n1 / 0\n"
+    response = client.post("/api/graph", json={"source": source})
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["error"]["kind"], body["error"]["line"]) == ("math", 6)
+    partial = body["partial"]
+    assert [p["text"] for p in partial["prints"]] == ["before"]
+    assert [(plot["cell"], plot["series"][0]["points"]) for plot in partial["plots"]] == [(0, 3)]
+    assert partial["plots"][0]["svg"].startswith("<svg")

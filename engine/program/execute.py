@@ -57,7 +57,8 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         tree = syntax_tree(text, limits)
         check_program(tree)
         more: list[Any] = []
-        code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM)
+        lines = text.split("\n")
+        code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more, lines=lines), PROGRAM)
         recorder.notes.extend((note.line, note.message) for note in more)
         random.seed(0)
         gc.set_threshold(*GC_THRESHOLDS)
