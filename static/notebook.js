@@ -10,7 +10,7 @@ const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 const CELL_MARKER = /^# ?%%/;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const FIGURE_ELEMENTS = new Set(["svg", "g", "rect", "line", "polyline", "circle", "text"]);
-const FIGURE_ATTRIBUTES = /^(x|y|x1|x2|y1|y2|cx|cy|r|rx|width|height|viewBox|points|fill|stroke|opacity|transform|class|role|font-size|font-family|text-anchor|overflow|shape-rendering|stroke-width|stroke-dasharray|stroke-linejoin|stroke-linecap|fill-opacity|data-points|data-bands|xmlns)$/;
+const FIGURE_ATTRIBUTES = /^(x|y|x1|x2|y1|y2|cx|cy|r|rx|width|height|viewBox|points|fill|stroke|opacity|transform|class|role|font-size|font-family|text-anchor|overflow|shape-rendering|stroke-width|stroke-dasharray|stroke-linejoin|stroke-linecap|fill-opacity|data-points|data-bands|xmlns|aria-label)$/;
 
 function element(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -26,7 +26,7 @@ function lineLink(line, onLine) {
 }
 
 // The server's figure as an inline SVG element, keeping only the elements and attributes it draws with.
-export function figureElement(svgText) {
+export function figureElement(svgText, name = "a figure") {
   const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml").documentElement;
   if (parsed.namespaceURI !== SVG_NS || parsed.localName !== "svg") return element("p", { className: "error", textContent: "This figure could not be shown." });
   const walk = (node) => {
@@ -42,6 +42,7 @@ export function figureElement(svgText) {
   const figure = document.importNode(parsed, true);
   figure.removeAttribute("width");
   figure.removeAttribute("height");
+  figure.setAttribute("aria-label", name);
   return figure;
 }
 
@@ -71,8 +72,9 @@ export function renderOutputs(container, { prints = [], result = null, notes = [
     for (const plot of figures) {
       const box = element("figure", { className: "console-figure" });
       box.dataset.testid = `figure-${plot.index}`;
-      box.setAttribute("aria-label", plot.title ? `figure: ${plot.title}` : `figure ${plot.index + 1}, line ${plot.line}`);
-      box.append(figureElement(plot.svg));
+      const name = plot.title ? `figure: ${plot.title}` : `figure ${plot.index + 1}, line ${plot.line}`;
+      box.setAttribute("aria-label", name);
+      box.append(figureElement(plot.svg, name));
       item.append(box);
     }
     if (cell.out !== null && cell.out !== undefined) {

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.helpers import open_page, program_text, run_program, tid, wait_idle
+from tests.browser.helpers import open_page, program_text, run_program, serious_violations, tid, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,7 @@ def test_a_notebook_opens_from_its_button_with_cells_outputs_figures_and_views(p
     assert views.all_inner_texts() == ["draw_dot(L) · line 22", "draw_dot(L) · line 27"]
     assert page.locator(tid("view-1")).get_attribute("aria-current") == "true"
     screenshot(page, "notebook-opened")
+    assert serious_violations(page) == [], "a notebook: its cells, outputs, figures and views"
     graph_text = page.locator(tid("graph")).inner_text()
     assert "grad 4.0000" in graph_text  # f.grad as the second picture showed it
     page.click(tid("view-0"))
