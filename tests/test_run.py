@@ -214,3 +214,22 @@ def test_leaves_are_named_by_their_path_from_a_module_level_name() -> None:
     source = "class Holder:\n    def __init__(self):\n        self.w = [Value(1.0), Value(2.0)]\nh = Holder()\n"
     run = run_program(source)
     assert sorted(run.paths.values()) == ["h.w[0]", "h.w[1]"]
+
+
+def test_an_unseeded_numpy_program_draws_the_same_numbers_on_every_worker() -> None:
+    import numpy
+
+    from engine.jail import Jail
+    from engine.run import JAIL_ENV, TARGET, Programs
+
+    source = "import numpy as np\nprint(np.random.rand(), np.random.randn(2))\n"
+    first = [p.text for p in run_program(source).prints]
+    other = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV)  # another worker's jail, another parent
+    try:
+        saved, Programs.jail = Programs.jail, other
+        second = [p.text for p in run_program(source).prints]
+    finally:
+        Programs.jail = saved
+        other.close()
+    generator = numpy.random.RandomState(0)
+    assert first == second == [f"{generator.rand()} {generator.randn(2)}"]

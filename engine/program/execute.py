@@ -61,6 +61,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more, lines=lines), PROGRAM)
         recorder.notes.extend((note.line, note.message) for note in more)
         random.seed(0)
+        modules.seed_numpy(0)  # numpy's generator too: an unseeded program draws the same numbers on every worker
         gc.set_threshold(*GC_THRESHOLDS)
         sys.setrecursionlimit(limits.max_recursion)
         sys.stdout = sys.stderr = Console()

@@ -15,6 +15,8 @@ from importlib import resources
 from types import CodeType, SimpleNamespace
 from typing import Any
 
+import numpy
+
 from engine.program import hooks, pyplot
 from engine.program.check import check_dataclass, unavailable_name
 from engine.program.events import VIEW
@@ -139,6 +141,11 @@ def import_module(name: str, globals: Any = None, locals: Any = None, fromlist: 
     if module is None:
         raise ImportError(f"No module named {name!r} in the explorer")
     return module
+
+
+def seed_numpy(seed: int) -> None:
+    """Seed numpy's global generator (the parent seeded it from the system at import: each worker differently)."""
+    numpy.random.seed(seed)
 
 
 def compile_library(file: str, filename: str) -> CodeType:
