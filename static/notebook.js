@@ -46,8 +46,11 @@ export function figureElement(svgText, name = "a figure") {
   return figure;
 }
 
-// The console as a notebook shows its outputs: per cell, its prints, its Out[n] and its figures.
-export function renderOutputs(container, { prints = [], result = null, notes = [], cells = [], plots = [], error = null }, onLine) {
+const opener = { open: null }; // the page's way to open a view: set by NotebookPage
+
+// The console as a notebook shows its outputs: per cell, its prints, its Out[n] and its figures; a cell
+// whose Out[n] is draw_dot's picture offers the view it made, as the notebook shows the picture there.
+export function renderOutputs(container, { prints = [], result = null, notes = [], cells = [], plots = [], views = [], error = null }, onLine) {
   if (cells.length <= 1 && plots.length === 0 && !error) {
     container.classList.remove("has-figures");
     renderConsole(container, { prints, result, notes }, onLine);
@@ -78,8 +81,14 @@ export function renderOutputs(container, { prints = [], result = null, notes = [
       item.append(box);
     }
     if (cell.out !== null && cell.out !== undefined) {
-      const out = element("div", { className: "result" }, element("span", { className: "out-label", textContent: `Out[${cell.index + 1}]: ` }), element("span", { textContent: cell.out }));
-      item.append(out);
+      const view = cell.out.startsWith("<graphviz.graphs.Digraph") ? views.filter((v) => inside(v.line)).at(-1) : undefined;
+      let shown = element("span", { textContent: cell.out });
+      if (view && opener.open) {
+        shown = element("button", { type: "button", className: "open-view", textContent: `the picture of draw_dot, line ${view.line}: open it` });
+        shown.dataset.testid = `out-view-${view.index}`;
+        shown.addEventListener("click", () => opener.open(view));
+      }
+      item.append(element("div", { className: "result" }, element("span", { className: "out-label", textContent: `Out[${cell.index + 1}]: ` }), shown));
     }
     if (failed) item.append(element("p", { className: "cell-error", textContent: `${error.kind} error at line ${error.line}: ${error.message}` }));
     list.append(item);
@@ -103,6 +112,7 @@ export class NotebookPage {
   constructor({ editor, run, setStatus }) {
     this.editor = editor;
     this.run = run;
+    opener.open = (view) => this.openView(view);
     this.setStatus = setStatus;
     this.chosen = null;
     this.list = element("nav", { className: "views", hidden: true });
@@ -176,8 +186,13 @@ export class NotebookPage {
     await this.run({ source: payload.source });
   }
 
+  openView(view) {
+    return this.run({ source: this.source, view: view.index, position: view.position, keepOverrides: true });
+  }
+
   // The views of the graph shown; `chosen` is the view it shows (the last unless another was picked).
   showViews(graph, source, chosen) {
+    this.source = source;
     const views = graph.views ?? [];
     this.list.hidden = views.length < 2;
     if (views.length < 2) {
@@ -189,7 +204,7 @@ export class NotebookPage {
       const button = element("button", { type: "button", textContent: viewName(view, source) });
       button.dataset.testid = `view-${view.index}`;
       if (view.index === current) button.setAttribute("aria-current", "true");
-      button.addEventListener("click", () => this.run({ source, view: view.index, position: view.position, keepOverrides: true }));
+      button.addEventListener("click", () => this.openView(view));
       return element("li", {}, button);
     });
     this.list.replaceChildren(element("span", { className: "views-label", textContent: "Views" }), element("ol", {}, ...items));

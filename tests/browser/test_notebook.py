@@ -65,6 +65,10 @@ def test_a_notebook_opens_from_its_button_with_cells_outputs_figures_and_views(p
     page.click(tid("step-forward"))
     page.click(tid("step-back"))
     screenshot(page, "notebook-first-view")
+    page.click(tid("out-view-1"))  # the second picture, from its cell's Out[n] in the console
+    wait_idle(page)
+    assert page.locator(tid("view-1")).get_attribute("aria-current") == "true"
+    assert "grad 4.0000" in page.locator(tid("graph")).inner_text()
 
 
 def test_a_notebook_dropped_on_the_page_opens(page: Any, tmp_path: Path) -> None:
