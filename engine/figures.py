@@ -45,8 +45,11 @@ def _numbers(values: Any, limit: int = 10_000_000) -> list[float | None]:
     return [_num(v) for v in values]
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML
+
+
 def _str(value: Any, chars: int = 200) -> str:
-    return value[:chars] if isinstance(value, str) else ""
+    return CONTROL.sub("\ufffd", value[:chars]) if isinstance(value, str) else ""
 
 
 def _color(value: Any, default: str) -> str:

@@ -53,7 +53,11 @@ def matplotlib_figures(source: str) -> list[dict[str, Any]]:
             ticks = [
                 t.get_text() for t, v in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True) if xlow <= v <= xhigh
             ]
-            figures.append({"series": series, "title": ax.get_title(), "xticks": ticks})
+            ylow, yhigh = ax.get_ylim()
+            yticks = [
+                t.get_text() for t, v in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True) if ylow <= v <= yhigh
+            ]
+            figures.append({"series": series, "title": ax.get_title(), "xticks": ticks, "yticks": yticks})
         plt.close("all")
     return figures
 
@@ -63,8 +67,9 @@ def explorer_figures(source: str) -> list[dict[str, Any]]:
     for plot in run_program(source).plots:
         root = ElementTree.fromstring(plot["svg"])
         xticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "xtick"]
+        yticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "ytick"]
         kinds = [(s["kind"], s["points"]) for s in plot["series"] if s["kind"] in ("line", "scatter")]
-        figures.append({"series": kinds, "title": plot["title"], "xticks": xticks})
+        figures.append({"series": kinds, "title": plot["title"], "xticks": xticks, "yticks": yticks})
     return figures
 
 
@@ -77,6 +82,7 @@ def test_each_figure_has_matplotlibs_series_points_title_and_ticks(name: str) ->
         assert [s for s in b["series"] if s != ("line", 2)] == [s for s in a["series"] if s != ("line", 2)]
         assert a["title"] == b["title"]
         assert a["xticks"] == b["xticks"]
+        assert a["yticks"] == b["yticks"]
 
 
 def test_a_figure_is_where_its_cell_is_and_each_cell_starts_a_new_one() -> None:
@@ -100,6 +106,7 @@ MARKUP = [
     "]]><![CDATA[<script>x</script>",
     "&lt;b&gt; & <img src=x onerror=alert(1)>",
     "<svg><foreignObject><iframe src='http://example.com'/></foreignObject></svg>",
+    "a null \x00, a bell \x07 and an escape \x1b[31m",
 ]
 
 
@@ -120,7 +127,8 @@ def test_labels_with_markup_are_shown_as_typed_and_never_read_as_svg(label: str)
             assert not attribute.lower().startswith("on") and "href" not in attribute
             assert ("javascript" not in value and "url(" not in value and "http" not in value) or attribute == "xmlns"
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert texts.count(label[:200]) == 5  # title, x and y labels, two legend entries
+    shown = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", label)  # characters XML cannot hold
+    assert texts.count(shown[:200]) == 5  # title, x and y labels, two legend entries
 
 
 SAFE_ELEMENTS = {"svg", "rect", "g", "line", "polyline", "circle", "text"}
