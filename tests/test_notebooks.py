@@ -133,3 +133,38 @@ def test_a_program_that_raises_keeps_its_prints_cells_and_figures_in_the_partial
     assert [p["text"] for p in partial["prints"]] == ["before"]
     assert [(plot["cell"], plot["series"][0]["points"]) for plot in partial["plots"]] == [(0, 3)]
     assert partial["plots"][0]["svg"].startswith("<svg")
+
+
+TRACE_GRAPH_STYLE = notebook(
+    ("code", "from graphviz import Digraph"),
+    ("code", "from micrograd.engine import Value"),
+    (
+        "code",
+        "def trace(root):\n    nodes, edges = set(), set()\n    def build(v):\n        if v not in nodes:\n"
+        "            nodes.add(v)\n            for child in v._prev:\n                edges.add((child, v))\n"
+        "                build(child)\n    build(root)\n    return nodes, edges\n\n"
+        "def draw_dot(root, format='svg', rankdir='LR'):\n    assert rankdir in ['LR', 'TB']\n"
+        "    nodes, edges = trace(root)\n    dot = Digraph(format=format, graph_attr={'rankdir': rankdir})\n"
+        "    for n in nodes:\n        dot.node(name=str(id(n)), label='{ data %.4f | grad %.4f }' % (n.data, n.grad),"
+        " shape='record')\n    return dot",
+    ),
+    ("code", "x = Value(1.0)\ny = (x * 2 + 1).relu()\ny.backward()\ndraw_dot(y)"),
+    (
+        "code",
+        "import random\nfrom micrograd import nn\nrandom.seed(1337)\nn = nn.Neuron(2)\n"
+        "x = [Value(1.0), Value(-2.0)]\ny = n(x)\ny.backward()\n\ndot = draw_dot(y)\ndot",
+    ),
+    ("code", "dot.render('gout')"),
+)
+
+
+def test_micrograds_trace_graph_notebook_runs_whole_and_renders_no_file(client: TestClient) -> None:
+    source = post(client, TRACE_GRAPH_STYLE).json()["source"]
+    body = client.post("/api/graph", json={"source": source}).json()
+    assert len(body["views"]) == 2 and len(body["passes"]) == 2
+    assert any("draw_dot" in note["message"] for note in body["notes"])
+    assert [cell["out"] for cell in body["cells"]][3:] == [
+        "<graphviz.graphs.Digraph object>",
+        "<graphviz.graphs.Digraph object>",
+        None,
+    ]
