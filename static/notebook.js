@@ -48,6 +48,25 @@ export function figureElement(svgText, name = "a figure") {
 
 const opener = { open: null }; // the page's way to open a view: set by NotebookPage
 
+// A figure at a size for reading it from the back of a room, in a dialog (Esc or the button closes it).
+function showLarge(svgText, name) {
+  let dialog = $("figure-dialog");
+  if (!dialog) {
+    dialog = element("dialog", { className: "figure-dialog" });
+    dialog.dataset.testid = "figure-dialog";
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog) dialog.close(); // a click beside the figure
+    });
+    document.body.append(dialog);
+  }
+  const close = element("button", { type: "button", textContent: "Close" });
+  close.addEventListener("click", () => dialog.close());
+  dialog.setAttribute("aria-label", name);
+  dialog.replaceChildren(figureElement(svgText, name), close);
+  dialog.showModal();
+  close.focus();
+}
+
 // The console as a notebook shows its outputs: per cell, its prints, its Out[n] and its figures; a cell
 // whose Out[n] is draw_dot's picture offers the view it made, as the notebook shows the picture there.
 export function renderOutputs(container, { prints = [], result = null, notes = [], cells = [], plots = [], views = [], error = null }, onLine) {
@@ -77,7 +96,11 @@ export function renderOutputs(container, { prints = [], result = null, notes = [
       box.dataset.testid = `figure-${plot.index}`;
       const name = plot.title ? `figure: ${plot.title}` : `figure ${plot.index + 1}, line ${plot.line}`;
       box.setAttribute("aria-label", name);
-      box.append(figureElement(plot.svg, name));
+      const enlarge = element("button", { type: "button", className: "enlarge", title: "Show this figure large" });
+      enlarge.dataset.testid = `enlarge-${plot.index}`;
+      enlarge.append(figureElement(plot.svg, name));
+      enlarge.addEventListener("click", () => showLarge(plot.svg, name));
+      box.append(enlarge);
       item.append(box);
     }
     if (cell.out !== null && cell.out !== undefined) {

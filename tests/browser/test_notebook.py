@@ -47,7 +47,7 @@ def test_a_notebook_opens_from_its_button_with_cells_outputs_figures_and_views(p
     console = page.locator(tid("console"))
     assert "Out[2]: 20.0" in console.inner_text()
     assert "L -8.0" in console.inner_text() and "Out[6]: -8.0" in console.inner_text()
-    figure = page.locator(f"{tid('figure-0')} > svg")
+    figure = page.locator(f"{tid('figure-0')} svg.figure")
     assert figure.bounding_box()["width"] >= 300  # readable inline
     assert page.locator(f"{tid('figure-0')} text.title").text_content() == "f(x) = 3x**2 - 4x + 5"
     assert page.locator(f"{tid('figure-0')} text.xtick").all_text_contents() == ["−4", "−2", "0", "2", "4"]
@@ -65,6 +65,12 @@ def test_a_notebook_opens_from_its_button_with_cells_outputs_figures_and_views(p
     page.click(tid("step-forward"))
     page.click(tid("step-back"))
     screenshot(page, "notebook-first-view")
+    page.click(tid("enlarge-0"))  # the figure, large enough to read from the back of a room
+    large = page.locator(f"{tid('figure-dialog')} > svg").bounding_box()
+    assert large["width"] >= 800
+    screenshot(page, "notebook-figure-large")
+    page.keyboard.press("Escape")
+    assert not page.locator(tid("figure-dialog")).is_visible()
     page.click(tid("out-view-1"))  # the second picture, from its cell's Out[n] in the console
     wait_idle(page)
     assert page.locator(tid("view-1")).get_attribute("aria-current") == "true"
@@ -85,7 +91,7 @@ def test_a_notebook_dropped_on_the_page_opens(page: Any, tmp_path: Path) -> None
     page.wait_for_selector(f"{tid('views')} button")
     wait_idle(page)
     assert "dropped.ipynb: 6 code cells" in page.locator(tid("example-note")).inner_text()
-    assert page.locator(f"{tid('figure-0')} > svg").count() == 1
+    assert page.locator(f"{tid('figure-0')} svg.figure").count() == 1
 
 
 def test_a_program_that_raises_still_shows_what_it_printed_and_drew(page: Any) -> None:
@@ -111,6 +117,6 @@ def test_notebook_screenshots_at_each_size(page: Any, tmp_path: Path, width: int
     wait_idle(page)
     page.locator(tid("figure-0")).scroll_into_view_if_needed()
     screenshot(page, f"notebook-{width}x{height}")
-    figure = page.locator(f"{tid('figure-0')} > svg").bounding_box()
+    figure = page.locator(f"{tid('figure-0')} svg.figure").bounding_box()
     console = page.locator(tid("console")).bounding_box()
     assert figure["width"] > 200 and figure["x"] + figure["width"] <= console["x"] + console["width"] + 1
