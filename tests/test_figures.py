@@ -161,6 +161,7 @@ def test_a_lecture_figure_is_drawn_within_100_ms() -> None:
         ("import matplotlib.pyplot as plt\nplt.contourf([1, 2, 3])\n", "type", 2),
         ("import matplotlib.pyplot as plt\nplt.imread('/etc/passwd')\n", "unsupported", 2),
         ("import matplotlib.pyplot as plt\nplt.subplots(2, 2)\n", "type", 2),
+        ("import matplotlib.pyplot as plt\nfig = plt.figure()\nfig.record['series'] = 'x' * 9\n", "name", 3),
     ],
 )
 def test_figure_misuse_and_a_million_point_plot_are_errors_at_their_line(source: str, kind: str, line: int) -> None:

@@ -366,7 +366,8 @@ class Figure:
     """plt.figure()'s figure: its size, and its one axes."""
 
     def __init__(self, record: dict[str, Any]) -> None:
-        self.record = record
+        self._number = len(Figures.figures) - 1  # the record stays out of the program's reach
+        self._size = tuple(record["size"])
 
     def add_subplot(self, *args: Any, **kwargs: Any) -> Axes:
         return Axes()
@@ -378,8 +379,9 @@ class Figure:
         savefig()
 
     def __repr__(self) -> str:
-        width, height = self.record["size"]
-        axes = 1 if self.record["series"] else 0
+        width, height = self._size
+        record = Figures.figures[self._number] if 0 <= self._number < len(Figures.figures) else {"series": []}
+        axes = 1 if record["series"] else 0
         return f"<Figure size {width * 100:g}x{height * 100:g} with {axes} Axes>"
 
 
