@@ -40,6 +40,7 @@ def median_ms(source: str, runs: int) -> float:
 
 
 def main() -> None:
+    """Print the parent's memory and the median times of an empty and a plain program."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
     runs = parser.parse_args().runs
