@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.figure_axes import FigureError, checked_number, checked_numbers, fmt, nice_ticks
 from engine.figure_style import COLORMAPS, colormap
 
 SUBDIVISIONS = 8  # parts per side of a cell that crosses bands
@@ -29,9 +30,7 @@ def _levels(low: float, high: float, ticks: Callable[[float, float, int], list[f
 
 def draw_contourf(s: dict[str, Any], X: Callable[[float], float], Y: Callable[[float], float]) -> list[str]:
     """The SVG elements of one contourf record (checked: numbers, grid shape, colormap)."""
-    from engine.figures import FigureError, _fmt, _num, _numbers, nice_ticks
-
-    xs, ys, z = _numbers(s.get("x")), _numbers(s.get("y")), _numbers(s.get("z"))
+    xs, ys, z = checked_numbers(s.get("x")), checked_numbers(s.get("y")), checked_numbers(s.get("z"))
     columns = s.get("columns")
     if type(columns) is not int or columns != len(xs) or len(z) != len(xs) * len(ys) or len(xs) < 2 or len(ys) < 2:
         raise FigureError("a contourf's grid is not as pyplot records it")
@@ -51,12 +50,12 @@ def draw_contourf(s: dict[str, Any], X: Callable[[float], float], Y: Callable[[f
     def rect(x0: float, x1: float, y0: float, y1: float, k: int) -> str:
         left, right, top, bottom = X(x0), X(x1), Y(y1), Y(y0)
         return (
-            f'<rect x="{_fmt(min(left, right))}" y="{_fmt(min(top, bottom))}" width="{_fmt(abs(right - left))}"'
-            f' height="{_fmt(abs(bottom - top))}" fill="{colors[k]}"/>'
+            f'<rect x="{fmt(min(left, right))}" y="{fmt(min(top, bottom))}" width="{fmt(abs(right - left))}"'
+            f' height="{fmt(abs(bottom - top))}" fill="{colors[k]}"/>'
         )
 
-    alpha = _num(s.get("alpha"))
-    opacity = f' opacity="{_fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
+    alpha = checked_number(s.get("alpha"))
+    opacity = f' opacity="{fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
     parts = [f'<g class="contourf" data-bands="{bands}" shape-rendering="crispEdges"{opacity}>']
     rows = len(gy)
     stride = max(1, int(((rows - 1) * (columns - 1) / MAX_CELLS) ** 0.5 + 0.999))

@@ -15,6 +15,17 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
+from engine.figure_axes import (
+    Axis,
+    FigureError,
+    axis_range,
+    checked_number,
+    checked_numbers,
+    checked_text,
+    fmt,
+    nice_ticks,
+    tick_labels,
+)
 from engine.figure_contour import draw_contourf
 from engine.figure_style import COLORMAPS, CYCLE, NAMED_COLORS, colormap
 
@@ -24,32 +35,6 @@ MAX_SERIES = 200  # series drawn per figure
 MAX_DRAWN_POINTS = 5_000  # points drawn per line; a longer line is thinned evenly
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 SHORT_HEX = re.compile(r"#[0-9a-fA-F]{3}")
-MINUS = "\u2212"  # matplotlib writes negative ticks with a true minus sign
-
-
-class FigureError(ValueError):
-    """A figure record not as engine/program/pyplot.py writes it."""
-
-
-def _num(value: Any) -> float | None:
-    if type(value) in (int, float) and math.isfinite(value):
-        return float(value)
-    if value is None:
-        return None
-    raise FigureError("a figure's number is not a number")
-
-
-def _numbers(values: Any, limit: int = 10_000_000) -> list[float | None]:
-    if not isinstance(values, list) or len(values) > limit:
-        raise FigureError("a figure's numbers are not a list")
-    return [_num(v) for v in values]
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML
-
-
-def _str(value: Any, chars: int = 200) -> str:
-    return CONTROL.sub("\ufffd", value[:chars]) if isinstance(value, str) else ""
 
 
 def _color(value: Any, default: str) -> str:
@@ -68,73 +53,12 @@ def _color(value: Any, default: str) -> str:
     return default
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def nice_ticks(low: float, high: float, bins: int) -> list[float]:
-    """Tick positions as matplotlib's MaxNLocator picks them: a step of 1, 2, 2.5 or 5 times a power of ten."""
-    span = high - low
-    raw = span / max(bins, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw * (1 - 1e-9))
-    first = math.ceil(low / step - 1e-9) * step
-    ticks = []
-    k = 0
-    while first + k * step <= high + step * 1e-9 and k < 50:
-        ticks.append(round(first + k * step, 12))
-        k += 1
-    return ticks
-
-
-def tick_labels(ticks: list[float]) -> list[str]:
-    """Labels as matplotlib's ScalarFormatter writes them: as many decimals as the step needs, a true minus."""
-    if len(ticks) > 1:
-        step = abs(ticks[1] - ticks[0])
-        decimals = 0
-        while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
-            decimals += 1
-    else:
-        decimals = 1
-    big = any(abs(t) >= 1e6 for t in ticks)
-    texts = [f"{t:.3g}" if big else f"{t:.{decimals}f}" for t in ticks]
-    return [(text.lstrip("-") if float(text) == 0 else text).replace("-", MINUS) for text in texts]
-
-
-class Axis:
-    """One axis's range: data values to pixels."""
-
-    def __init__(self, low: float, high: float, start: float, end: float) -> None:
-        if not high > low:
-            low, high = low - 0.5 if low == high else high, high + 0.5 if low == high else low
-        self.low, self.high, self.start, self.end = low, high, start, end
-
-    def __call__(self, value: float) -> float:
-        return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
-
-
-def _range(values: list[float], margin: bool, limit: Any) -> tuple[float, float]:
-    """An axis's range: the data's with matplotlib's 5% margins, or the program's xlim/ylim."""
-    finite = [v for v in values if v is not None]
-    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    if margin and finite:
-        pad = (high - low) * 0.05 or (abs(low) * 0.05 or 0.05)
-        low, high = low - pad, high + pad
-    elif low == high:
-        low, high = low - 0.5, high + 0.5
-    if isinstance(limit, list) and len(limit) == 2:
-        given = [_num(v) for v in limit]
-        low = given[0] if given[0] is not None else low
-        high = given[1] if given[1] is not None else high
-    return low, high
-
-
 def draw_figure(figure: dict[str, Any]) -> str:
     """The SVG of one recorded figure."""
     if not isinstance(figure, dict) or not isinstance(figure.get("series"), list):
         raise FigureError("a figure is not as pyplot records it")
     size = figure.get("size")
-    inches = [_num(v) for v in size] if isinstance(size, list) and len(size) == 2 else [6.4, 4.8]
+    inches = [checked_number(v) for v in size] if isinstance(size, list) and len(size) == 2 else [6.4, 4.8]
     width = round(min(max(inches[0] or 6.4, 1.0), 20.0) * DPI)
     height = round(min(max(inches[1] or 4.8, 1.0), 20.0) * DPI)
     left, right, top, bottom = 0.125 * width, 0.9 * width, 0.12 * height, 0.89 * height
@@ -145,18 +69,18 @@ def draw_figure(figure: dict[str, Any]) -> str:
     for s in series:
         kind = s.get("kind")
         if kind in ("line", "scatter"):
-            xs += [v for v in _numbers(s.get("x")) if v is not None]
-            ys += [v for v in _numbers(s.get("y")) if v is not None]
+            xs += [v for v in checked_numbers(s.get("x")) if v is not None]
+            ys += [v for v in checked_numbers(s.get("y")) if v is not None]
         elif kind == "contourf":
-            xs += [v for v in _numbers(s.get("x")) if v is not None]
-            ys += [v for v in _numbers(s.get("y")) if v is not None]
+            xs += [v for v in checked_numbers(s.get("x")) if v is not None]
+            ys += [v for v in checked_numbers(s.get("y")) if v is not None]
             sticky_x = sticky_y = True
-        elif kind == "hline" and _num(s.get("at")) is not None:
+        elif kind == "hline" and checked_number(s.get("at")) is not None:
             ys.append(float(s["at"]))
-        elif kind == "vline" and _num(s.get("at")) is not None:
+        elif kind == "vline" and checked_number(s.get("at")) is not None:
             xs.append(float(s["at"]))
-    X = Axis(*_range(xs, not sticky_x, figure.get("xlim")), left, right)
-    Y = Axis(*_range(ys, not sticky_y, figure.get("ylim")), bottom, top)
+    X = Axis(*axis_range(xs, not sticky_x, figure.get("xlim")), left, right)
+    Y = Axis(*axis_range(ys, not sticky_y, figure.get("ylim")), bottom, top)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="figure" viewBox="0 0 {width} {height}" width="{width}"'
         f' height="{height}" font-family="DejaVu Sans, Bitstream Vera Sans, Arial, sans-serif" role="img">',
@@ -165,16 +89,16 @@ def draw_figure(figure: dict[str, Any]) -> str:
     xticks = [t for t in nice_ticks(X.low, X.high, 9) if X.low - 1e-9 <= t <= X.high + 1e-9]
     yticks = [t for t in nice_ticks(Y.low, Y.high, 9) if Y.low - 1e-9 <= t <= Y.high + 1e-9]
     plot_area = [
-        f'<svg x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(right - left)}" height="{_fmt(bottom - top)}"'
-        f' viewBox="{_fmt(left)} {_fmt(top)} {_fmt(right - left)} {_fmt(bottom - top)}" overflow="hidden">'
+        f'<svg x="{fmt(left)}" y="{fmt(top)}" width="{fmt(right - left)}" height="{fmt(bottom - top)}"'
+        f' viewBox="{fmt(left)} {fmt(top)} {fmt(right - left)} {fmt(bottom - top)}" overflow="hidden">'
     ]
     for s in series:
         if s.get("kind") == "contourf":
             plot_area += draw_contourf(s, X, Y)
     if figure.get("grid") is True:
-        grid = [f'<line x1="{_fmt(X(t))}" y1="{_fmt(top)}" x2="{_fmt(X(t))}" y2="{_fmt(bottom)}"/>' for t in xticks]
-        grid += [f'<line x1="{_fmt(left)}" y1="{_fmt(Y(t))}" x2="{_fmt(right)}" y2="{_fmt(Y(t))}"/>' for t in yticks]
-        plot_area.append(f'<g class="grid" stroke="#b0b0b0" stroke-width="{_fmt(0.8 * PT)}">{"".join(grid)}</g>')
+        grid = [f'<line x1="{fmt(X(t))}" y1="{fmt(top)}" x2="{fmt(X(t))}" y2="{fmt(bottom)}"/>' for t in xticks]
+        grid += [f'<line x1="{fmt(left)}" y1="{fmt(Y(t))}" x2="{fmt(right)}" y2="{fmt(Y(t))}"/>' for t in yticks]
+        plot_area.append(f'<g class="grid" stroke="#b0b0b0" stroke-width="{fmt(0.8 * PT)}">{"".join(grid)}</g>')
     legend: list[tuple[str, str, str]] = []
     color_index = 0
     for s in series:
@@ -183,47 +107,47 @@ def draw_figure(figure: dict[str, Any]) -> str:
             color = _color(s.get("color"), CYCLE[color_index % len(CYCLE)])
             color_index += 1
             plot_area.append(_line(s, X, Y, color))
-            if _str(s.get("label")) and not _str(s.get("label")).startswith("_"):
-                legend.append((_str(s.get("label")), color, "line"))
+            if checked_text(s.get("label")) and not checked_text(s.get("label")).startswith("_"):
+                legend.append((checked_text(s.get("label")), color, "line"))
         elif kind == "scatter":
             color = _color(s.get("color"), CYCLE[color_index % len(CYCLE)])
             color_index += 1
             plot_area.append(_scatter(s, X, Y, color))
-            if _str(s.get("label")):
-                legend.append((_str(s.get("label")), color, "point"))
-        elif kind in ("hline", "vline") and _num(s.get("at")) is not None:
+            if checked_text(s.get("label")):
+                legend.append((checked_text(s.get("label")), color, "point"))
+        elif kind in ("hline", "vline") and checked_number(s.get("at")) is not None:
             color = _color(s.get("color"), CYCLE[color_index % len(CYCLE)])
             color_index += 1
             at = float(s["at"])
             a, b = ((left, Y(at)), (right, Y(at))) if kind == "hline" else ((X(at), top), (X(at), bottom))
             plot_area.append(
-                f'<line class="{kind}" x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}"'
-                f' stroke="{color}" stroke-width="{_fmt(1.5 * PT)}"{_dash(s.get("style"))}/>'
+                f'<line class="{kind}" x1="{fmt(a[0])}" y1="{fmt(a[1])}" x2="{fmt(b[0])}" y2="{fmt(b[1])}"'
+                f' stroke="{color}" stroke-width="{fmt(1.5 * PT)}"{_dash(s.get("style"))}/>'
             )
     plot_area.append("</svg>")
     out += plot_area
     out.append(
-        f'<rect class="frame" x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(right - left)}"'
-        f' height="{_fmt(bottom - top)}" fill="none" stroke="#000000" stroke-width="{_fmt(0.8 * PT)}"/>'
+        f'<rect class="frame" x="{fmt(left)}" y="{fmt(top)}" width="{fmt(right - left)}"'
+        f' height="{fmt(bottom - top)}" fill="none" stroke="#000000" stroke-width="{fmt(0.8 * PT)}"/>'
     )
     out += _ticks(xticks, yticks, X, Y, left, bottom)
-    title, xlabel, ylabel = (escape(_str(figure.get(key))) for key in ("title", "xlabel", "ylabel"))
+    title, xlabel, ylabel = (escape(checked_text(figure.get(key))) for key in ("title", "xlabel", "ylabel"))
     if title:
         out.append(
-            f'<text class="title" x="{_fmt((left + right) / 2)}" y="{_fmt(top - 0.6 * 12 * PT)}"'
-            f' font-size="{_fmt(12 * PT)}" text-anchor="middle">{title}</text>'
+            f'<text class="title" x="{fmt((left + right) / 2)}" y="{fmt(top - 0.6 * 12 * PT)}"'
+            f' font-size="{fmt(12 * PT)}" text-anchor="middle">{title}</text>'
         )
     if xlabel:
         out.append(
-            f'<text class="xlabel" x="{_fmt((left + right) / 2)}" y="{_fmt(bottom + 3.2 * 10 * PT)}"'
-            f' font-size="{_fmt(10 * PT)}" text-anchor="middle">{xlabel}</text>'
+            f'<text class="xlabel" x="{fmt((left + right) / 2)}" y="{fmt(bottom + 3.2 * 10 * PT)}"'
+            f' font-size="{fmt(10 * PT)}" text-anchor="middle">{xlabel}</text>'
         )
     if ylabel:
         widest = max((len(label) for label in tick_labels(yticks)), default=1) * 0.62 * 10 * PT
         x, y = max(left - 3.5 * PT - 3 - widest - 0.7 * 10 * PT, 0.8 * 10 * PT), (top + bottom) / 2
         out.append(
-            f'<text class="ylabel" x="{_fmt(x)}" y="{_fmt(y)}" font-size="{_fmt(10 * PT)}"'
-            f' text-anchor="middle" transform="rotate(-90 {_fmt(x)} {_fmt(y)})">{ylabel}</text>'
+            f'<text class="ylabel" x="{fmt(x)}" y="{fmt(y)}" font-size="{fmt(10 * PT)}"'
+            f' text-anchor="middle" transform="rotate(-90 {fmt(x)} {fmt(y)})">{ylabel}</text>'
         )
     if figure.get("legend") is True and legend:
         out += _legend(legend, right, top)
@@ -234,33 +158,33 @@ def draw_figure(figure: dict[str, Any]) -> str:
 def _dash(style: Any) -> str:
     dashes = {"--": "3.7 1.6", ":": "1 1.65", "-.": "6.4 1.6 1 1.6"}
     if style in dashes:
-        return f' stroke-dasharray="{" ".join(_fmt(float(d) * 1.5 * PT) for d in dashes[style].split())}"'
+        return f' stroke-dasharray="{" ".join(fmt(float(d) * 1.5 * PT) for d in dashes[style].split())}"'
     return ""
 
 
 def _line(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
-    xs, ys = _numbers(s.get("x")), _numbers(s.get("y"))
+    xs, ys = checked_numbers(s.get("x")), checked_numbers(s.get("y"))
     if len(xs) != len(ys):
         raise FigureError("a line's x and y differ in length")
     count = len(xs)
     stride = max(1, math.ceil(count / MAX_DRAWN_POINTS))
     points = [(x, y) for x, y in list(zip(xs, ys, strict=True))[::stride]]
-    width = _num(s.get("width")) or 1.5
+    width = checked_number(s.get("width")) or 1.5
     runs: list[list[str]] = [[]]
     for x, y in points:
         if x is None or y is None:
             runs.append([])
         else:
-            runs[-1].append(f"{_fmt(X(x))},{_fmt(Y(y))}")
+            runs[-1].append(f"{fmt(X(x))},{fmt(Y(y))}")
     style = s.get("style")
-    marker = _str(s.get("marker"), 1)
+    marker = checked_text(s.get("marker"), 1)
     parts = [f'<g class="line" data-points="{count}">']
     if style in ("-", "--", ":", "-."):
         for run in runs:
             if run:
                 parts.append(
                     f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}"'
-                    f' stroke-width="{_fmt(min(max(width, 0.1), 10.0) * PT)}" stroke-linejoin="round"'
+                    f' stroke-width="{fmt(min(max(width, 0.1), 10.0) * PT)}" stroke-linejoin="round"'
                     f' stroke-linecap="square"{_dash(style)}/>'
                 )
     if marker:
@@ -268,23 +192,23 @@ def _line(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
         for run in runs:
             for point in run:
                 px, py = point.split(",")
-                parts.append(f'<circle cx="{px}" cy="{py}" r="{_fmt(radius)}" fill="{color}"/>')
+                parts.append(f'<circle cx="{px}" cy="{py}" r="{fmt(radius)}" fill="{color}"/>')
     parts.append("</g>")
     return "".join(parts)
 
 
 def _scatter(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
-    xs, ys = _numbers(s.get("x")), _numbers(s.get("y"))
-    values = _numbers(s["values"]) if s.get("values") is not None else None
+    xs, ys = checked_numbers(s.get("x")), checked_numbers(s.get("y"))
+    values = checked_numbers(s["values"]) if s.get("values") is not None else None
     if len(xs) != len(ys) or (values is not None and len(values) != len(xs)):
         raise FigureError("a scatter's x, y and c differ in length")
     cmap = str(s.get("cmap")) if s.get("cmap") in COLORMAPS else "viridis"
     finite = [v for v in values or [] if v is not None]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-    size = _num(s.get("size")) or 36.0
+    size = checked_number(s.get("size")) or 36.0
     radius = math.sqrt(min(max(size, 1.0), 400.0)) / 2 * PT
-    alpha = _num(s.get("alpha"))
-    opacity = f' fill-opacity="{_fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
+    alpha = checked_number(s.get("alpha"))
+    opacity = f' fill-opacity="{fmt(alpha)}"' if alpha is not None and alpha < 1 else ""
     parts = [f'<g class="scatter" data-points="{len(xs)}"{opacity}>']
     for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
         if x is None or y is None:
@@ -293,28 +217,26 @@ def _scatter(s: dict[str, Any], X: Axis, Y: Axis, color: str) -> str:
         if values is not None:
             v = values[k]
             fill = colormap(cmap, 0.0 if v is None or high == low else (v - low) / (high - low))
-        parts.append(f'<circle cx="{_fmt(X(x))}" cy="{_fmt(Y(y))}" r="{_fmt(radius)}" fill="{fill}"/>')
+        parts.append(f'<circle cx="{fmt(X(x))}" cy="{fmt(Y(y))}" r="{fmt(radius)}" fill="{fill}"/>')
     parts.append("</g>")
     return "".join(parts)
 
 
 def _ticks(xticks: list[float], yticks: list[float], X: Axis, Y: Axis, left: float, bottom: float) -> list[str]:
     size, length = 10 * PT, 3.5 * PT
-    parts = [f'<g class="ticks" stroke="#000000" stroke-width="{_fmt(0.8 * PT)}">']
+    parts = [f'<g class="ticks" stroke="#000000" stroke-width="{fmt(0.8 * PT)}">']
     parts += [
-        f'<line x1="{_fmt(X(t))}" y1="{_fmt(bottom)}" x2="{_fmt(X(t))}" y2="{_fmt(bottom + length)}"/>' for t in xticks
+        f'<line x1="{fmt(X(t))}" y1="{fmt(bottom)}" x2="{fmt(X(t))}" y2="{fmt(bottom + length)}"/>' for t in xticks
     ]
+    parts += [f'<line x1="{fmt(left)}" y1="{fmt(Y(t))}" x2="{fmt(left - length)}" y2="{fmt(Y(t))}"/>' for t in yticks]
+    parts.append(f'</g><g class="tick-labels" font-size="{fmt(size)}" fill="#000000">')
     parts += [
-        f'<line x1="{_fmt(left)}" y1="{_fmt(Y(t))}" x2="{_fmt(left - length)}" y2="{_fmt(Y(t))}"/>' for t in yticks
-    ]
-    parts.append(f'</g><g class="tick-labels" font-size="{_fmt(size)}" fill="#000000">')
-    parts += [
-        f'<text class="xtick" x="{_fmt(X(t))}" y="{_fmt(bottom + length + size)}" text-anchor="middle">'
+        f'<text class="xtick" x="{fmt(X(t))}" y="{fmt(bottom + length + size)}" text-anchor="middle">'
         f"{escape(label)}</text>"
         for t, label in zip(xticks, tick_labels(xticks), strict=True)
     ]
     parts += [
-        f'<text class="ytick" x="{_fmt(left - length - 3)}" y="{_fmt(Y(t) + size * 0.35)}" text-anchor="end">'
+        f'<text class="ytick" x="{fmt(left - length - 3)}" y="{fmt(Y(t) + size * 0.35)}" text-anchor="end">'
         f"{escape(label)}</text>"
         for t, label in zip(yticks, tick_labels(yticks), strict=True)
     ]
@@ -329,19 +251,19 @@ def _legend(entries: list[tuple[str, str, str]], right: float, top: float) -> li
     height = len(rows) * size * 1.4 + size * 0.6
     x0, y0 = right - width - 0.5 * size, top + 0.5 * size
     parts = [
-        f'<g class="legend" font-size="{_fmt(size)}"><rect x="{_fmt(x0)}" y="{_fmt(y0)}" width="{_fmt(width)}"'
-        f' height="{_fmt(height)}" rx="3" fill="#ffffff" fill-opacity="0.8" stroke="#cccccc"/>'
+        f'<g class="legend" font-size="{fmt(size)}"><rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(width)}"'
+        f' height="{fmt(height)}" rx="3" fill="#ffffff" fill-opacity="0.8" stroke="#cccccc"/>'
     ]
     for k, (label, color, kind) in enumerate(rows):
         y = y0 + size * (1.0 + 1.4 * k)
         if kind == "line":
             parts.append(
-                f'<line x1="{_fmt(x0 + 0.4 * size)}" y1="{_fmt(y)}" x2="{_fmt(x0 + 2.2 * size)}" y2="{_fmt(y)}"'
-                f' stroke="{color}" stroke-width="{_fmt(1.5 * PT)}"/>'
+                f'<line x1="{fmt(x0 + 0.4 * size)}" y1="{fmt(y)}" x2="{fmt(x0 + 2.2 * size)}" y2="{fmt(y)}"'
+                f' stroke="{color}" stroke-width="{fmt(1.5 * PT)}"/>'
             )
         else:
-            parts.append(f'<circle cx="{_fmt(x0 + 1.3 * size)}" cy="{_fmt(y)}" r="{_fmt(3 * PT)}" fill="{color}"/>')
-        parts.append(f'<text x="{_fmt(x0 + 2.8 * size)}" y="{_fmt(y + 0.35 * size)}">{escape(label)}</text>')
+            parts.append(f'<circle cx="{fmt(x0 + 1.3 * size)}" cy="{fmt(y)}" r="{fmt(3 * PT)}" fill="{color}"/>')
+        parts.append(f'<text x="{fmt(x0 + 2.8 * size)}" y="{fmt(y + 0.35 * size)}">{escape(label)}</text>')
     parts.append("</g>")
     return parts
 
@@ -360,7 +282,7 @@ def draw_plots(figures: Any, cells: int) -> list[dict[str, Any]]:
                 {
                     "kind": s.get("kind"),
                     "points": len(s["x"]) if isinstance(s.get("x"), list) else 0,
-                    "label": _str(s.get("label")),
+                    "label": checked_text(s.get("label")),
                 }
                 for s in figure["series"]
                 if isinstance(s, dict) and s.get("kind") in ("line", "scatter", "contourf", "hline", "vline")
@@ -374,7 +296,7 @@ def draw_plots(figures: Any, cells: int) -> list[dict[str, Any]]:
                 "line": line if type(line) is int and line > 0 else 1,
                 "cell": cell if type(cell) is int and 0 <= cell < max(cells, 1) else 0,
                 "svg": draw_figure(figure),
-                "title": _str(figure.get("title")),
+                "title": checked_text(figure.get("title")),
                 "series": series,
             }
         )

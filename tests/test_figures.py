@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from engine.errors import ProgramError
-from engine.figures import draw_figure, nice_ticks
+from engine.figure_axes import nice_ticks
+from engine.figures import draw_figure
 from engine.run import run_program
 from tests.figure_programs import FIGURE_PROGRAMS
 
