@@ -11,6 +11,12 @@ import re
 from typing import Any
 
 MINUS = "\u2212"  # matplotlib writes negative ticks with a true minus sign
+XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
+
+
+def escape(text: str) -> str:
+    """Text as SVG shows it: never read as markup, in an element or an attribute."""
+    return text.translate(XML_ESCAPES)
 
 
 class FigureError(ValueError):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
-from xml.sax.saxutils import escape
 
 from engine.figure_axes import (
     Axis,
@@ -22,6 +21,7 @@ from engine.figure_axes import (
     checked_number,
     checked_numbers,
     checked_text,
+    escape,
     fmt,
     nice_ticks,
     tick_labels,
