@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     max_check_runs: int = limits.MAX_CHECK_RUNS
     max_check_seconds: float = limits.MAX_CHECK_SECONDS
     max_checks: int = limits.MAX_CHECKS
+    max_figures: int = limits.MAX_FIGURES
+    max_plot_points: int = limits.MAX_PLOT_POINTS
+    max_notebook_cells: int = limits.MAX_NOTEBOOK_CELLS
     jail: Literal["on", "off"] = "on"  # "off" (no system-call filter) is for local development on a loopback host
     # HTTP
     max_body_bytes: int = 1_000_000  # bytes of one request body

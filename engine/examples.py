@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.lecture_notebooks import FIRST_HALF, SECOND_HALF
+
 
 @dataclass(frozen=True)
 class Example:
@@ -252,5 +254,18 @@ EXAMPLES = [
         "loss.backward()\n"
         "print([round(p.data, 4) for p in probs], [round(l.grad, 4) for l in logits])\n",
         "Each logit's grad is its probability, minus 1 for the right character.",
+    ),
+    Example(
+        "lecture-notebook-first-half",
+        "The lecture notebook, first half",
+        FIRST_HALF,
+        "The derivative as a slope, L = d * f backpropagated by hand (a picture after each stage: the views), "
+        "a step of optimization, and the neuron's tanh.",
+    ),
+    Example(
+        "lecture-notebook-second-half",
+        "The lecture notebook, second half",
+        SECOND_HALF,
+        "tanh as exp and /, the same neuron in PyTorch, then the MLP and its training loop: one cell each.",
     ),
 ]

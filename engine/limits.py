@@ -30,6 +30,9 @@ MAX_CHECK_OPERATIONS = 500_000  # operations recomputed for those finite differe
 MAX_CHECK_RUNS = 8  # runs of a program made to check its grads where its operations are not known (2 per leaf)
 MAX_CHECK_SECONDS = 2.0  # wall time those runs may take in all (each is also bounded by MAX_SECONDS)
 MAX_CHECKS = 200  # checks of the program's own engine reported for one pass
+MAX_FIGURES = 50  # matplotlib figures one run may make
+MAX_PLOT_POINTS = 200_000  # points (and contour grid values) in all of a run's figures
+MAX_NOTEBOOK_CELLS = 5_000  # cells in one .ipynb sent to /api/notebook
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class Limits:
     max_check_runs: int = MAX_CHECK_RUNS
     max_check_seconds: float = MAX_CHECK_SECONDS
     max_checks: int = MAX_CHECKS
+    max_figures: int = MAX_FIGURES
+    max_plot_points: int = MAX_PLOT_POINTS
+    max_notebook_cells: int = MAX_NOTEBOOK_CELLS
 
 
 DEFAULT_LIMITS = Limits()

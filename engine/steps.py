@@ -115,6 +115,7 @@ def record_pass(
     views = [ViewRecord(v.index, v.line, run.nodes[v.output].id, v.pass_index, v.position) for v in run.views]
     run_fields: dict[str, Any] = {
         "prints": run.prints, "result": run.result, "views": views, "cells": run.cells, "value_class": run.value_class,
+        "plots": run.plots,
     }  # fmt: skip
     if view_index is not None and not 0 <= view_index < len(run.views):
         raise ProgramError("name", f"there is no view {view_index}; the program drew {len(run.views)}")

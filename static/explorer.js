@@ -4,7 +4,7 @@ import { callApi, readExamples } from "./api.js";
 import { Classroom } from "./classroom.js";
 import { Checks } from "./checks.js";
 import { Compare } from "./compare.js";
-import { renderConsole } from "./console.js";
+import { NotebookPage, renderOutputs } from "./notebook.js";
 import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
@@ -38,6 +38,7 @@ const training = new Training((index) =>
   run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true }),
 );
 const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
+const notebook = new NotebookPage({ editor, run: (options) => run(options), setStatus: (text) => setStatus(text) });
 const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
 // Class mode's hooks: show a teacher's state, move, mark a question, publish again, read the timeline.
 const classroom = new Classroom({
@@ -52,7 +53,7 @@ function setStatus(text) {
 
 // -- running a program
 
-async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around } = {}) {
+async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around, view: shown = null } = {}) {
   const sameProgram = keepOverrides || source === page.source;
   const overrides = sameProgram ? page.overrides : {};
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
@@ -63,7 +64,7 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
   const ticket = ++page.runs;
   try {
     const collapse = sameProgram && !otherPass ? groups.request() : "auto";
-    const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse };
+    const request = { source, overrides, numeric_check: numeric, pass: shown === null ? chosen : null, collapse, view: shown };
     let graph = await graphWithGroups(request);
     const translated = otherPass ? groups.translate(graph.groups ?? []) : null;
     const drawn = translated && outermost(graph.groups, translated);
@@ -77,12 +78,14 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
     page.source = source;
     page.overrides = overrides;
     clearError(editor);
-    showGraph(graph, { position, keepView, raw, around });
+    notebook.showViews(graph, source, shown);
+    showGraph(graph, { position: position ?? (shown === null ? graph.views?.at(-1)?.position : null) ?? null, keepView, raw, around });
     setStatus("");
   } catch (error) {
     if (ticket !== page.runs) return;
     training.wanted = null;
     showError(editor, error);
+    if (error.partial) renderOutputs($("console"), { ...error.partial, error }, (line) => editor.selectLine(line));
     if (page.timeline && source !== page.source) {
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
     }
@@ -128,7 +131,7 @@ function showGraph(graph, { position = null, keepPicture = false, keepView = fal
   training.show(graph);
   checks.show(graph, page.timeline, view.svg);
   compare.show(graph, view.svg);
-  renderConsole($("console"), graph, (line) => editor.selectLine(line));
+  renderOutputs($("console"), graph, (line) => editor.selectLine(line));
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
   $("picture-error").textContent = graph.svg_error ? `No picture: ${graph.svg_error.message}` : "";
