@@ -19,9 +19,10 @@ RUN pip install --no-cache-dir -e . \
     && useradd --create-home --uid 10001 explorer
 USER 10001
 
+# One worker keeps class mode's classes in memory; for several, compose.yaml adds Redis.
 ENV BACKPROP_HOST=0.0.0.0 \
     BACKPROP_PORT=8000 \
-    BACKPROP_WORKERS=2 \
+    BACKPROP_WORKERS=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 EXPOSE 8000

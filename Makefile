@@ -1,5 +1,5 @@
 # Backprop Explorer: `make run` sets up and serves the app; `make test` sets up and runs every test.
-# Works on a fresh Debian machine: Graphviz, libseccomp and Chromium come from apt when missing.
+# Works on a fresh Debian machine: Graphviz, libseccomp, Chromium and Redis come from apt when missing.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
 
-.PHONY: setup setup-test run test test-docker lint bench graphviz seccomp chromium image-tools clean
+.PHONY: setup setup-test run test test-docker lint bench graphviz seccomp chromium redis image-tools clean
 
 graphviz:
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) graphviz fonts-dejavu-core; }
@@ -21,6 +21,10 @@ seccomp:
 
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium fonts-dejavu-core; }
+
+# Class mode's tests start a real Redis (several workers share classes through it).
+redis:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) redis-server; }
 
 image-tools:
 	@command -v buildah >/dev/null && command -v debootstrap >/dev/null || \
@@ -39,7 +43,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 setup: graphviz seccomp $(VENV)/.installed
 
-setup-test: graphviz seccomp chromium $(VENV)/.installed-test
+setup-test: graphviz seccomp chromium redis $(VENV)/.installed-test
 
 run: setup
 	BACKPROP_HOST=$(HOST) BACKPROP_PORT=$(PORT) BACKPROP_WORKERS=$(WORKERS) $(BIN)/python -m app

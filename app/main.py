@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import api, pages
+from app import api, classes, notebooks, pages
 from app.pictures import Busy, Pictures
 from app.schemas import error_body
 from app.settings import Settings, get_settings
@@ -110,6 +110,7 @@ def describe_validation(error: RequestValidationError) -> str:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Nothing to start (dot and the jail start with the first drawing and run); at shutdown both are stopped."""
     yield
+    await app.state.classes.close()
     app.state.pictures.close()
     programs.jail().close()
 
@@ -143,15 +144,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_cluster_depth=settings.max_cluster_depth,
     )
     app.include_router(api.router)
+    app.include_router(notebooks.router)
     app.include_router(pages.router)
+    classes.install(app, classes.Classes(settings))
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
     @app.exception_handler(ProgramError)
     async def program_error(request: Request, error: ProgramError) -> JSONResponse:
         body: dict[str, object] = {"error": error.to_dict()}
         if error.partial is not None:
-            prints, cells = error.partial
-            body["partial"] = {"prints": jsonable_encoder(prints), "plots": [], "cells": jsonable_encoder(cells)}
+            prints, cells, *drawn = error.partial
+            plots = drawn[0] if drawn else []
+            body["partial"] = {"prints": jsonable_encoder(prints), "plots": plots, "cells": jsonable_encoder(cells)}
         return JSONResponse(body, status_code=400)
 
     @app.exception_handler(RequestValidationError)

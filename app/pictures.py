@@ -20,6 +20,7 @@ from engine.picture import (
     make_view,
     structure_key,
 )
+from engine.singleflight import SingleFlight
 
 
 class Busy(Exception):
@@ -56,6 +57,7 @@ class Pictures:
         self.queue_wait = queue_wait
         self.pool = DotPool(concurrency, recycle_bytes)
         self.lock = threading.Lock()
+        self.flights: SingleFlight[SvgTemplate | PictureError] = SingleFlight()
         self.waiting = 0
         self.dot_runs = 0
 
@@ -70,9 +72,8 @@ class Pictures:
             raise PictureLimit(limit + hint)
         key = structure_key(exploration, view)
         template = self._cached(key)
-        if template is None:
-            template = self._render(exploration, view)
-            self._store(key, template)
+        if template is None:  # a structure many ask for at once (a class following its teacher) is laid out once
+            template = self.flights.do(key, lambda: self._render_and_store(key, exploration, view))
         if isinstance(template, PictureError):
             raise template
         return fill_template(template, exploration)
@@ -89,6 +90,13 @@ class Pictures:
             self.cache[key] = template
             while len(self.cache) > self.cache_size:
                 self.cache.popitem(last=False)
+
+    def _render_and_store(
+        self, key: tuple[object, ...], exploration: Exploration, view: View
+    ) -> SvgTemplate | PictureError:
+        template = self._render(exploration, view)
+        self._store(key, template)
+        return template
 
     def _render(self, exploration: Exploration, view: View) -> SvgTemplate | PictureError:
         with self.lock:

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from engine.checks import CheckRecord
 from engine.exploration import (
     BackwardRecord,
     EdgeRecord,
@@ -94,7 +95,7 @@ class GraphResponse(BaseModel):
     views: list[ViewOut]
     cells: list[Cell]
     plots: list[dict[str, object]]
-    checks: list[dict[str, object]]
+    checks: list[CheckRecord]  # what the explorer found wrong in the program's own engine
     value_class: str  # "builtin", or the program's own class: `Value (line 8)`
     collapsed: list[str]  # the groups the picture shows collapsed, outermost only
 

@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     max_print_chars: int = limits.MAX_PRINT_CHARS
     max_label_chars: int = limits.MAX_LABEL_CHARS
     max_numeric_nodes: int = limits.MAX_NUMERIC_NODES
+    max_check_nodes: int = limits.MAX_CHECK_NODES
+    max_screened_nodes: int = limits.MAX_SCREENED_NODES
+    max_check_operations: int = limits.MAX_CHECK_OPERATIONS
+    max_check_runs: int = limits.MAX_CHECK_RUNS
+    max_check_seconds: float = limits.MAX_CHECK_SECONDS
+    max_checks: int = limits.MAX_CHECKS
+    max_figures: int = limits.MAX_FIGURES
+    max_plot_points: int = limits.MAX_PLOT_POINTS
+    max_notebook_cells: int = limits.MAX_NOTEBOOK_CELLS
     jail: Literal["on", "off"] = "on"  # "off" (no system-call filter) is for local development on a loopback host
     # HTTP
     max_body_bytes: int = 1_000_000  # bytes of one request body
@@ -57,6 +66,20 @@ class Settings(BaseSettings):
     run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again
     run_cache_values: int = 150_000  # values and events those runs may hold in all (a few hundred bytes each)
     retry_after: int = 1  # seconds, in the Retry-After of a 503
+    # Classes (app/classes): one worker keeps them in memory; several share them through Redis
+    redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0; empty: classes live in this process
+    redis_prefix: str = "bpx"  # the start of every Redis key and channel, so that apps can share one Redis
+    redis_connections: int = 32  # Redis connections per worker; more requests wait for one (5 s, then 503)
+    class_idle_s: float = 3 * 3600  # a class ends this long after its teacher's last request
+    class_max: int = 200  # classes at once; past it, new ones get 503
+    class_max_students: int = 500  # followers of one class at once, and students answering one question
+    class_answers_per_min: int = 30  # answers one student may send to one class in a minute; more get 429
+    class_keepalive_s: float = 15.0  # seconds between the comments that keep an idle event stream open
+    class_queue_events: int = 64  # events waiting for one follower; a follower this far behind is dropped
+    class_history_events: int = 200  # recent events kept for a follower that reconnects with Last-Event-ID
+    class_questions_kept: int = 20  # recent questions of a class whose answers are kept
+    class_max_state_bytes: int = 400_000  # bytes of one published state (its source has its own limit)
+    class_max_prompt_chars: int = 500  # characters of a question's prompt
 
     def limits(self) -> Limits:
         """The engine's limits under these settings."""

@@ -1,9 +1,10 @@
 """A simulated class on loopback: students open the page, load an example, run edited programs and nudge.
 
-Run: python -m bench.classroom [--seconds 40] [--think 5]
+Run: python -m bench.classroom [--seconds 40] [--think 5] [--live-only]
 For 1 and 2 workers and 30, 100 and 200 students: requests per second and p50/p95/p99 latency per
 endpoint, and errors. Then, with 2 workers: a burst of 200 simultaneous Runs of distinct programs,
-and the latency of rejecting a wrong program.
+and the latency of rejecting a wrong program. Then a live class (bench/class_live.py): 300 students
+follow a teacher's steps and answer a question, on 1 worker and on 2 workers with Redis.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import random
 import time
 from collections import defaultdict
 
+from bench.class_live import run_live
 from bench.client import Connection, Session, percentile, running_server
 from engine.examples import EXAMPLES
 
@@ -133,7 +135,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=40.0, help="length of each simulated class")
     parser.add_argument("--think", type=float, default=5.0, help="mean think time between a student's actions")
+    parser.add_argument("--live-only", action="store_true", help="only the live class")
     args = parser.parse_args()
+    if args.live_only:
+        run_live(followers=300, states=30, pause=0.2)
+        return
     for workers in (1, 2):
         for size in CLASS_SIZES:
             with running_server(workers) as port:
@@ -142,6 +148,7 @@ def main() -> None:
     with running_server(2) as port:
         asyncio.run(burst(port, 200))
         asyncio.run(rejection(port, 500))
+    run_live(followers=300, states=30, pause=0.2)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ class ProgramError(Exception):
         line: int | None = None,
         column: int | None = None,
         source_line: str | None = None,
-        partial: tuple[Any, Any] | None = None,
+        partial: tuple[Any, ...] | None = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -25,7 +25,7 @@ class ProgramError(Exception):
         self.line = line
         self.column = column
         self.source_line = source_line
-        self.partial = partial  # (prints, cells) recorded before the error, for a program that raised partway
+        self.partial = partial  # (prints, cells[, plots]) recorded before the error, for a program that raised partway
 
     def with_source(self, source: str) -> ProgramError:
         """Attach the offending source line, so that str() can point at it."""

@@ -24,6 +24,15 @@ MAX_PRINT_LINES = 10_000  # lines printed
 MAX_PRINT_CHARS = 1_000_000  # characters printed
 MAX_LABEL_CHARS = 100  # characters of one label shown; longer ones are cut
 MAX_NUMERIC_NODES = 1_000  # graph nodes for which a finite-difference check is made
+MAX_CHECK_NODES = 1_000  # graph nodes of a pass whose every final grad is checked by finite differences (own classes)
+MAX_SCREENED_NODES = 10_000  # beyond that, those the chain rule disagrees with, up to this many graph nodes
+MAX_CHECK_OPERATIONS = 500_000  # operations recomputed for those finite differences (0.2 to 0.7 s here), then no more
+MAX_CHECK_RUNS = 8  # runs of a program made to check its grads where its operations are not known (2 per leaf)
+MAX_CHECK_SECONDS = 2.0  # wall time those runs may take in all (each is also bounded by MAX_SECONDS)
+MAX_CHECKS = 200  # checks of the program's own engine reported for one pass
+MAX_FIGURES = 50  # matplotlib figures one run may make
+MAX_PLOT_POINTS = 200_000  # points (and contour grid values) in all of a run's figures
+MAX_NOTEBOOK_CELLS = 5_000  # cells in one .ipynb sent to /api/notebook
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,15 @@ class Limits:
     max_print_chars: int = MAX_PRINT_CHARS
     max_label_chars: int = MAX_LABEL_CHARS
     max_numeric_nodes: int = MAX_NUMERIC_NODES
+    max_check_nodes: int = MAX_CHECK_NODES
+    max_screened_nodes: int = MAX_SCREENED_NODES
+    max_check_operations: int = MAX_CHECK_OPERATIONS
+    max_check_runs: int = MAX_CHECK_RUNS
+    max_check_seconds: float = MAX_CHECK_SECONDS
+    max_checks: int = MAX_CHECKS
+    max_figures: int = MAX_FIGURES
+    max_plot_points: int = MAX_PLOT_POINTS
+    max_notebook_cells: int = MAX_NOTEBOOK_CELLS
 
 
 DEFAULT_LIMITS = Limits()

@@ -80,6 +80,7 @@ class Step:
     line: int | None
     upstream: float  # the node's grad when the step began
     deposits: list[tuple[int, float, float]] = field(default_factory=list)  # (to, grad before, grad after)
+    lines: list[int] = field(default_factory=list)  # the program line of each deposit's write
     set: float | None = None  # a hand-set grad: the node's new grad
     event: int = 0  # events before it
 
@@ -147,6 +148,7 @@ class Run:
     cells: list[Cell]
     value_class: str
     events: int  # events recorded: with the values, what the run holds in memory
+    plots: list[Any] = field(default_factory=list)  # the figures, drawn by engine/figures.py (engine/run.py)
 
     @property
     def values(self) -> list[Node]:

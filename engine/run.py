@@ -11,7 +11,9 @@ import signal
 import threading
 from collections.abc import Mapping
 
+from engine.check_hints import with_hint
 from engine.errors import ProgramError
+from engine.figures import draw_plots
 from engine.jail import Jail, JailLimits
 from engine.jail.client import default_environment
 from engine.limits import DEFAULT_LIMITS, Limits
@@ -82,8 +84,13 @@ def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping
     if "jail_error" in result.message:
         raise ProgramError("unsupported", f"the explorer could not run this program ({result.message['jail_error']})")
     try:
-        return build_run(result.message, limits.max_label_chars)
+        plots = draw_plots(result.message.get("plots", []), len(result.message.get("cells") or []))
+        run = build_run(result.message, limits.max_label_chars)
     except ProgramError as error:
-        raise error.with_source(source) from None
+        if error.partial is not None:  # what the program printed and drew before its error
+            error.partial = (*error.partial[:2], plots)
+        raise with_hint(error.with_source(source)) from None
     except (KeyError, IndexError, TypeError, ValueError) as error:  # a message not as the recorder writes it
         raise ProgramError("unsupported", f"the explorer could not read this run ({type(error).__name__})") from None
+    run.plots = plots
+    return run

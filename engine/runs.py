@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from engine.errors import ProgramError
 from engine.limits import Limits
 from engine.record import Run
+from engine.singleflight import SingleFlight
 from engine.steps import run_with_overrides
 
 RunKey = tuple[str, tuple[tuple[str, float], ...], Limits]
@@ -24,6 +25,7 @@ class RunCache:
         self.entries: OrderedDict[RunKey, Run | ProgramError] = OrderedDict()
         self.values = 0
         self.lock = threading.Lock()
+        self.flights: SingleFlight[Run | ProgramError] = SingleFlight()
 
     def run(self, source: str, overrides: Mapping[str, float], limits: Limits) -> Run:
         """The run of a program with these overrides, from the cache when it was run lately."""
@@ -32,17 +34,21 @@ class RunCache:
             cached = self.entries.get(key)
             if cached is not None:
                 self.entries.move_to_end(key)
-        if cached is None:
-            try:
-                # With overrides, the run without them names the leaves: it is usually kept already.
-                plain = self.run(source, {}, limits) if overrides else None
-                cached = run_with_overrides(source, overrides, limits, plain)
-            except ProgramError as error:
-                cached = error
-            self._store(key, cached)
+        if cached is None:  # a program many ask for at once (a class following its teacher) runs once
+            cached = self.flights.do(key, lambda: self._run(key, source, overrides, limits))
         if isinstance(cached, ProgramError):
             raise cached
         return cached
+
+    def _run(self, key: RunKey, source: str, overrides: Mapping[str, float], limits: Limits) -> Run | ProgramError:
+        try:
+            # With overrides, the run without them names the leaves: it is usually kept already.
+            plain = self.run(source, {}, limits) if overrides else None
+            entry: Run | ProgramError = run_with_overrides(source, overrides, limits, plain)
+        except ProgramError as error:
+            entry = error
+        self._store(key, entry)
+        return entry
 
     def _store(self, key: RunKey, entry: Run | ProgramError) -> None:
         size = _size(entry)

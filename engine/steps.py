@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from engine.checks import check_pass
 from engine.errors import ProgramError
 from engine.exploration import (
     BackwardRecord,
@@ -40,7 +42,14 @@ def explore(
 ) -> Exploration:
     """Run a program with its overrides and record the chosen pass (the default one when None), or a view."""
     run = (runner or run_with_overrides)(source, overrides or {}, limits)
-    return record_pass(run, pass_index, numeric_check, limits, view_index)
+    exploration = record_pass(run, pass_index, numeric_check, limits, view_index)
+    if run.value_class == "builtin" or exploration.pass_index is None:
+        return exploration
+    base = {resolve_leaf(run, key).index: number for key, number in (overrides or {}).items()}
+    checks = check_pass(
+        run, exploration.pass_index, source, limits, lambda nudged: run_program(source, limits, nudged), base
+    )
+    return dataclasses.replace(exploration, checks=checks)
 
 
 def run_with_overrides(source: str, overrides: Mapping[str, float], limits: Limits, plain: Run | None = None) -> Run:
@@ -106,6 +115,7 @@ def record_pass(
     views = [ViewRecord(v.index, v.line, run.nodes[v.output].id, v.pass_index, v.position) for v in run.views]
     run_fields: dict[str, Any] = {
         "prints": run.prints, "result": run.result, "views": views, "cells": run.cells, "value_class": run.value_class,
+        "plots": run.plots,
     }  # fmt: skip
     if view_index is not None and not 0 <= view_index < len(run.views):
         raise ProgramError("name", f"there is no view {view_index}; the program drew {len(run.views)}")

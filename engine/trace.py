@@ -59,6 +59,7 @@ class Replay:
                 f += 1
                 if field and steps:  # a deposit: the common case, kept short
                     steps[-1].deposits.append((k, grad[k], after))
+                    steps[-1].lines.append(line)
                     grad[k] = after
                 else:
                     self.at = at

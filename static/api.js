@@ -16,7 +16,7 @@ export async function callApi(path, body, onBusy = () => {}, attempt = 0) {
     return callApi(path, body, onBusy, attempt + 1);
   }
   const payload = await response.json().catch(() => ({ error: { message: `the server answered ${response.status}` } }));
-  if (!response.ok) throw payload.error ?? { message: `the server answered ${response.status}` };
+  if (!response.ok) throw Object.assign(payload.error ?? { message: `the server answered ${response.status}` }, { partial: payload.partial });
   return payload;
 }
 

@@ -1,7 +1,10 @@
 // The explorer page: editor, run, timeline, nudge, quiz, sharing. Talks to the JSON API only.
 
 import { callApi, readExamples } from "./api.js";
-import { renderConsole } from "./console.js";
+import { Classroom } from "./classroom.js";
+import { Checks } from "./checks.js";
+import { Compare } from "./compare.js";
+import { NotebookPage, renderOutputs } from "./notebook.js";
 import { renderDetails } from "./details.js";
 import { clearError, ProgramEditor, showError } from "./editor.js";
 import { formatNumber } from "./format.js";
@@ -41,7 +44,14 @@ const training = new Training((index) =>
   run({ source: page.source, position: page.position, keepOverrides: true, pass: index, keepView: true }),
 );
 const editor = new ProgramEditor($("editor"), { onRun: () => run(), describedBy: "error example-note" });
+const notebook = new NotebookPage({ editor, run: (options) => run(options), setStatus: (text) => setStatus(text) });
 const quiz = new Quiz({ show: showQuestion, reveal: (position) => goTo(position) });
+// Class mode's hooks: show a teacher's state, move, mark a question, publish again, read the timeline.
+const classroom = new Classroom({
+  load: loadShared, goTo, showQuestion, republish: saveToUrl, timeline: () => page.timeline, position: () => page.position,
+});
+const checks = new Checks({ goTo: (position) => goTo(position), quizOn: () => quiz.on, selectLine: (line) => editor.selectLine(line) });
+const compare = new Compare({ training, redraw: () => page.timeline && showGraph(page.timeline.graph, { position: page.position, keepPicture: true }) });
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -49,7 +59,7 @@ function setStatus(text) {
 
 // -- running a program
 
-async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around } = {}) {
+async function run({ source = editor.getValue(), position = null, keepOverrides = false, pass, keepView = false, raw, around, view: shown = null } = {}) {
   const sameProgram = keepOverrides || source === page.source;
   const overrides = keepOverrides ? page.overrides : {}; // Run on the same program undoes its nudges
   const numeric = sameProgram && page.numeric; // a numeric check belongs to the program it was asked for
@@ -60,7 +70,7 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
   const ticket = ++page.runs;
   try {
     const collapse = sameProgram && !otherPass ? groups.request() : "auto";
-    const request = { source, overrides, numeric_check: numeric, pass: chosen, collapse };
+    const request = { source, overrides, numeric_check: numeric, pass: shown === null ? chosen : null, collapse, view: shown };
     let graph = await graphWithGroups(request);
     const translated = otherPass ? groups.translate(graph.groups ?? []) : null;
     const drawn = translated && outermost(graph.groups, translated);
@@ -76,13 +86,18 @@ async function run({ source = editor.getValue(), position = null, keepOverrides 
     page.overrides = overrides;
     clearError(editor);
     setBroken(false);
-    showGraph(graph, { position, keepView, raw, around });
+    notebook.showViews(graph, source, shown);
+    showGraph(graph, { position: position ?? (shown === null ? graph.views?.at(-1)?.position : null) ?? null, keepView, raw, around });
     setStatus("");
   } catch (error) {
     if (ticket !== page.runs) return;
     training.wanted = null;
     showError(editor, error);
     setBroken(true);
+    if (error.partial) {
+      renderOutputs($("console"), { ...error.partial, error }, (line) => editor.selectLine(line));
+      $("console-panel").hidden = $("console").hidden;
+    }
     if (page.timeline && source !== page.source) {
       $("error").textContent += "\nThe graph shown is still that of the last program that ran.";
     }
@@ -143,7 +158,9 @@ function showGraph(graph, { position = null, keepPicture = false, keepView = fal
   $("collapse-all").disabled = groups.groups.length === 0;
   $("expand-all").disabled = groups.groups.length === 0;
   training.show(graph);
-  renderConsole($("console"), graph, (line) => editor.selectLine(line));
+  checks.show(graph, page.timeline, view.svg);
+  compare.show(graph, view.svg);
+  renderOutputs($("console"), graph, (line) => editor.selectLine(line));
   $("console-panel").hidden = $("console").hidden;
   quiz.newGraph();
   $("picture-error").hidden = !graph.svg_error;
@@ -202,6 +219,7 @@ function goTo(position) {
   training.showStaleWarning(state.step, timeline);
   const narration = $("narration");
   narration.replaceChildren(
+    ...checks.narrationAt(page.position), // what the program's own engine got wrong here, first
     ...narrate(timeline, page.position).map((line) => Object.assign(document.createElement("p"), { textContent: line })),
   );
   const output = timeline.nodes.get(timeline.graph.output);
@@ -323,19 +341,25 @@ function saveToUrl() {
   const { pass } = training;
   const collapse = groups.request();
   writeShared({ source, overrides, pass, position, collapse, step: $("nudge-step").value, quiz: quiz.on });
+  classroom.publish({ source, overrides, pass, view: page.view ?? null, position, collapse, quiz: quiz.on });
 }
 
 async function loadFromUrl() {
   const shared = readShared();
   if (!shared) return false;
+  await loadShared(shared);
+  return true;
+}
+
+async function loadShared(shared) {
+  if (page.timeline && shared.source !== page.source) forgetProgram(shared.source);
   editor.setValue(shared.source);
   quiz.setOn(shared.quiz);
-  $("nudge-step").value = shared.step;
+  if (shared.step !== undefined) $("nudge-step").value = shared.step;
   page.source = shared.source;
   page.overrides = shared.overrides;
   if (shared.collapse !== "auto") groups.choose(shared.collapse);
   await run({ position: shared.position, keepOverrides: true, pass: shared.pass });
-  return true;
 }
 
 // -- groups: a box expands, a cluster's title collapses; the step stays where it was
@@ -448,6 +472,7 @@ async function main() {
       await run();
     }
   }
+  await classroom.start();
   document.body.dataset.ready = "true";
 }
 

@@ -51,7 +51,7 @@ export function mergeBackward(graph, boxOf, groups, start) {
   const steps = [];
   graph.backward.forEach((step, j) => {
     const box = boxOf.get(step.node);
-    if (!box) steps.push({ kind: "backward", node: step.node, deposits: step.deposits, raw: start + j });
+    if (!box) steps.push({ kind: "backward", node: step.node, deposits: step.deposits, set: step.set, line: step.line, raw: start + j });
     else if (parts.get(box)[0].raw === start + j) {
       const inside = parts.get(box);
       const ids = members.get(box);

@@ -25,19 +25,22 @@ export function usesLog(passes) {
   return low > 0 && Math.max(...values) / low > LOG_SPAN;
 }
 
-// Draw `passes` into `container` (an empty one when there is at most one pass), its key in `legend`.
-export function drawPasses(container, legend, passes, chosen, onPick) {
+// Draw `passes` into `container` (an empty one when there is at most one pass), its key in `legend`;
+// `reference`: the losses of a pinned run, drawn dashed on the same axes.
+export function drawPasses(container, legend, passes, chosen, onPick, reference = null) {
   container.replaceChildren();
   legend.textContent = "";
   container.hidden = passes.length < 2;
   if (container.hidden) return;
   const WIDTH = Math.max(240, container.clientWidth || 900);
-  const log = usesLog(passes);
+  const all = [...passes, ...(reference ?? []).map((data) => ({ data }))];
+  const log = usesLog(all);
   const scale = log ? Math.log10 : (value) => value;
   const ys = passes.map((pass) => scale(pass.data));
-  const [low, high] = [Math.min(...ys), Math.max(...ys)];
+  const [low, high] = [Math.min(...all.map((pass) => scale(pass.data))), Math.max(...all.map((pass) => scale(pass.data)))];
+  const count = Math.max(passes.length, reference?.length ?? 0);
   const span = high - low || 1;
-  const x = (i) => PAD.left + (i * (WIDTH - PAD.left - PAD.right)) / (passes.length - 1);
+  const x = (i) => PAD.left + (i * (WIDTH - PAD.left - PAD.right)) / (count - 1);
   const y = (value) => PAD.top + ((high - value) * (HEIGHT - PAD.top - PAD.bottom)) / span;
   const svg = make("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "passes-chart", role: "group" });
   svg.setAttribute("aria-label", `${passes[0].label || "output"} per pass${log ? ", log scale" : ""}`);
@@ -45,13 +48,17 @@ export function drawPasses(container, legend, passes, chosen, onPick) {
   svg.append(
     make("line", { x1: PAD.left, y1: bottom, x2: WIDTH - PAD.right, y2: bottom, class: "axis" }),
     make("line", { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: bottom, class: "axis" }),
-    make("text", { x: PAD.left - 6, y: PAD.top + 8, class: "tick end" }, formatNumber(Math.max(...passes.map((p) => p.data)))),
-    make("text", { x: PAD.left - 6, y: bottom, class: "tick end" }, formatNumber(Math.min(...passes.map((p) => p.data)))),
+    make("text", { x: PAD.left - 6, y: PAD.top + 8, class: "tick end" }, formatNumber(Math.max(...all.map((p) => p.data)))),
+    make("text", { x: PAD.left - 6, y: bottom, class: "tick end" }, formatNumber(Math.min(...all.map((p) => p.data)))),
     make("text", { x: PAD.left, y: HEIGHT - 2, class: "tick" }, "pass 1"),
-    make("text", { x: WIDTH - PAD.right, y: HEIGHT - 2, class: "tick end" }, `pass ${passes.length}`),
+    make("text", { x: WIDTH - PAD.right, y: HEIGHT - 2, class: "tick end" }, `pass ${count}`),
     make("text", { x: (WIDTH + PAD.left) / 2, y: HEIGHT - 2, class: "tick middle" }, `${passes[0].label || "output"}${log ? " (log scale)" : ""}`),
     make("polyline", { points: passes.map((pass, i) => `${x(i)},${y(ys[i])}`).join(" "), class: "curve" }),
   );
+  if (reference) {
+    const points = reference.map((data, i) => `${x(i)},${y(scale(data))}`).join(" ");
+    svg.append(make("polyline", { points, class: "curve pinned", "data-testid": "pinned-curve" }));
+  }
   passes.forEach((pass, i) => {
     const point = make("circle", { cx: x(i), cy: y(ys[i]), r: i === chosen ? CHOSEN_RADIUS : RADIUS, tabindex: 0, role: "button" });
     point.classList.add("point");
@@ -71,6 +78,7 @@ export function drawPasses(container, legend, passes, chosen, onPick) {
   legend.textContent = passes.some((pass) => pass.stale)
     ? "● pass  ◉ shown  ○ stale (grads not zeroed)"
     : "● pass  ◉ shown";
+  if (reference) legend.textContent += "  ━ this run  ╍ pinned run";
   container.append(svg);
 }
 

@@ -78,7 +78,7 @@ export function stateAt(timeline, position) {
     }
     deposits = [];
     for (const part of step.parts ?? [step]) {
-      if (part.deposits.length === 0) grad.set(part.node, 1); // the seed
+      if (part.deposits.length === 0) grad.set(part.node, part.set ?? 1); // the seed, or a grad set by hand
       part.deposits.forEach((deposit, k) => {
         const before = grad.get(deposit.to);
         const after = before + deposit.amount;
@@ -169,6 +169,7 @@ export function narrate(timeline, position) {
     const formula = made === rawName(timeline, step.node) ? "" : `${made} = `;
     return [`${subject} = ${formula}${arithmetic(timeline, step.node)} = ${f(node.data)}`];
   }
+  if (step.set !== undefined && step.set !== null) return [`${name}.grad = ${f(step.set)} (set by hand at line ${step.line})`];
   if (step.deposits.length === 0) {
     return [`${name}.grad = 1 (the output's derivative with respect to itself; backward starts here)`];
   }
@@ -228,8 +229,12 @@ export function depositLines(timeline, step, deposits) {
   for (const deposit of deposits) {
     const to = nameOf(timeline, deposit.to);
     const local = localDerivative(timeline, step.node, deposit.k);
+    // A deposit the checks of an own engine found wrong is not the formula's: say what the program did.
+    const wrong = (timeline.graph.checks ?? []).some((c) => c.kind === "deposit" && c.node === step.node && c.to === deposit.to);
     lines.push(
-      `${to}.grad += ${local} * ${name}.grad = ${f(deposit.local)} * ${f(deposit.upstream)} = ${f(deposit.amount)}`,
+      wrong
+        ? `${to}.grad changed by ${f(deposit.amount)}: what this program's _backward did, not ${local} * ${name}.grad`
+        : `${to}.grad += ${local} * ${name}.grad = ${f(deposit.local)} * ${f(deposit.upstream)} = ${f(deposit.amount)}`,
     );
     if (deposit.accumulates) {
       lines.push(

@@ -14,6 +14,7 @@ export class Training {
     this.passes = [];
     this.pass = null; // the pass shown, when the program has several
     this.wanted = null; // the pass asked for and not yet shown
+    this.reference = null; // a pinned run's losses, drawn dashed in the chart (compare.js)
     $("pass-prev").addEventListener("click", () => this.step(-1));
     $("pass-next").addEventListener("click", () => this.step(1));
   }
@@ -24,7 +25,7 @@ export class Training {
     this.wanted = null;
     const several = this.pass !== null;
     $("training").hidden = !several;
-    drawPasses($("passes"), $("passes-legend"), this.passes, graph.pass, (index) => this.pick(index));
+    drawPasses($("passes"), $("passes-legend"), this.passes, graph.pass, (index) => this.pick(index), this.reference);
     $("pass-info").textContent = several ? passText(this.passes, this.pass) : "";
     $("pass-prev").disabled = !several || this.pass === 0;
     $("pass-next").disabled = !several || this.pass === this.passes.length - 1;

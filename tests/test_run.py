@@ -193,12 +193,12 @@ def test_notebook_lines_and_the_programs_own_draw_dot_are_replaced_with_notes() 
     assert len(run.views) == 1
 
 
-def test_a_module_a_notebook_imports_but_the_explorer_lacks_is_accepted_until_used() -> None:
-    run = run_program("import numpy as np\na = Value(2.0)\n")
-    assert run.notes[0].line == 1 and "numpy" in run.notes[0].message
+def test_numpy_is_real_numpy_behind_its_allow_list() -> None:
+    run = run_program("import numpy as np\nx = np.arange(3)\nprint(x * 2)\n")
+    assert [p.text for p in run.prints] == ["[0 2 4]"]
     with pytest.raises(ProgramError) as caught:
-        run_program("import numpy as np\nx = np.arange(3)\n")
-    assert (caught.value.kind, caught.value.line) == ("name", 2)
+        run_program("import numpy as np\nx = np.load('data.npy')\n")
+    assert (caught.value.kind, caught.value.line, caught.value.column) == ("unsupported", 2, 5)
 
 
 def test_overrides_and_the_numeric_check_work_for_the_programs_own_class() -> None:
@@ -214,3 +214,22 @@ def test_leaves_are_named_by_their_path_from_a_module_level_name() -> None:
     source = "class Holder:\n    def __init__(self):\n        self.w = [Value(1.0), Value(2.0)]\nh = Holder()\n"
     run = run_program(source)
     assert sorted(run.paths.values()) == ["h.w[0]", "h.w[1]"]
+
+
+def test_an_unseeded_numpy_program_draws_the_same_numbers_on_every_worker() -> None:
+    import numpy
+
+    from engine.jail import Jail
+    from engine.run import JAIL_ENV, TARGET, Programs
+
+    source = "import numpy as np\nprint(np.random.rand(), np.random.randn(2))\n"
+    first = [p.text for p in run_program(source).prints]
+    other = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV)  # another worker's jail, another parent
+    try:
+        saved, Programs.jail = Programs.jail, other
+        second = [p.text for p in run_program(source).prints]
+    finally:
+        Programs.jail = saved
+        other.close()
+    generator = numpy.random.RandomState(0)
+    assert first == second == [f"{generator.rand()} {generator.randn(2)}"]

@@ -24,10 +24,7 @@ FORMAT_METHODS = frozenset({"format", "format_map"})
 INTERNALS = "names that begin and end with __ reach Python's internals"
 NO_EVENT_LOOP = "the explorer runs a program without an event loop"
 ASYNC = {ast.Await: "await", ast.AsyncFor: "async for", ast.AsyncWith: "async with"}
-AVAILABLE = (
-    ", ".join(name for name in policy.MODULES if "." not in name and name != "__future__")
-    + " (and numpy, matplotlib.pyplot and torch, accepted for a notebook's imports)"
-)
+AVAILABLE = ", ".join(name for name in policy.MODULES if "." not in name and name != "__future__")
 POSITIONAL_PATTERN = (
     "positional parts of a class pattern are not available: name the attributes, as in "
     "case Point(x=x, y=y), or write case int() as n"
@@ -127,6 +124,7 @@ class Wall(ast.NodeVisitor):
         self.place = (0, 0)
         self.scopes = ["module"]  # "module", "class" or "function": where a bare name is bound
         self.called: set[int] = set()  # the Attribute nodes that are directly the function of a call
+        self.modules: dict[str, str] = {}  # names bound by an import to an allowed module: np -> numpy
 
     def refuse(self, node: Located, message: str) -> None:
         """Note a refusal; on a tie the inner node wins, as it was written first (x.__class__.__mro__)."""
@@ -172,9 +170,22 @@ class Wall(ast.NodeVisitor):
                 self.refuse(node, f"the attribute {name} may only be called, as in x.{name}(...): {INTERNALS}")
         else:
             self.refuse(node, f"the attribute {name} is not available: {INTERNALS}")
+        module = self.module_of(node.value)
+        if module is not None and name not in policy.MODULES[module] and f"{module}.{name}" not in policy.MODULES:
+            self.refuse(node, unavailable_name(module, name))  # np.load, np.fromfile, plt.imread
         if name in FORMAT_METHODS and isinstance(node.value, ast.Constant):  # '{0.x}'.format
             self.check_template(node.value)
         self.generic_visit(node)
+
+    def module_of(self, node: ast.expr) -> str | None:
+        """The allowed module an expression names through an import's name (`np`, `np.random`), if it does."""
+        if isinstance(node, ast.Name):
+            return self.modules.get(node.id)
+        if isinstance(node, ast.Attribute):
+            outer = self.module_of(node.value)
+            if outer is not None and f"{outer}.{node.attr}" in policy.MODULES:
+                return f"{outer}.{node.attr}"
+        return None
 
     def visit_Call(self, node: ast.Call) -> None:
         func, args = node.func, node.args
@@ -271,6 +282,9 @@ class Wall(ast.NodeVisitor):
         for alias in node.names:
             if alias.name not in policy.MODULES and alias.name not in policy.LATER_MODULES:
                 self.refuse(alias, f"import {alias.name} is not available; a program can import {AVAILABLE}")
+            bound = alias.name if alias.asname else alias.name.partition(".")[0]
+            if bound in policy.MODULES:
+                self.modules[alias.asname or bound] = bound
             self.check_binding(alias, alias.asname or alias.name.partition(".")[0], "the name")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -284,6 +298,8 @@ class Wall(ast.NodeVisitor):
                 self.refuse(alias, f"from {module} import * is not available: name what you import")
             elif module in policy.MODULES and alias.name not in policy.MODULES[module]:
                 self.refuse(alias, unavailable_name(module, alias.name))
+            if f"{module}.{alias.name}" in policy.MODULES:  # from matplotlib import pyplot as plt
+                self.modules[alias.asname or alias.name] = f"{module}.{alias.name}"
             self.check_binding(alias, alias.asname or alias.name, "the name")
 
     # -- match statements

@@ -20,7 +20,7 @@ from typing import Any
 from engine.errors import ProgramError
 from engine.jail import Deadline, stand_down
 from engine.limits import Limits
-from engine.program import hooks, modules
+from engine.program import hooks, modules, pyplot
 from engine.program.check import check_program
 from engine.program.events import pack
 from engine.program.instrument import instrument
@@ -56,6 +56,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     source: str = request["source"]
     overrides = {int(key): float(value) for key, value in request.get("overrides", {}).items()}
     recorder = hooks.start(Recorder(limits, overrides, source.split("\n")))
+    pyplot.start(limits)
     error: dict[str, Any] | None = None
     namespace: dict[str, Any] = {"__builtins__": modules.BUILTIN_NAMES, "__name__": "__main__"}
     try:
@@ -65,9 +66,11 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         check_program(tree)
         recorder.call_starts = method_call_starts(tree)
         more: list[Any] = []
-        code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more), PROGRAM)
+        lines = text.split("\n")
+        code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more, lines=lines), PROGRAM)
         recorder.notes.extend((note.line, note.message) for note in more)
         random.seed(0)
+        modules.seed_numpy(0)  # numpy's generator too: an unseeded program draws the same numbers on every worker
         gc.set_threshold(*GC_THRESHOLDS)
         sys.setrecursionlimit(limits.max_recursion)
         sys.stdout = sys.stderr = Console()
@@ -86,7 +89,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     except Exception as failed:  # the program's own code, run by reading its objects (a property, a __dict__)
         unread = f"the program's values could not be read ({type(failed).__name__})"
         error = {"kind": "type", "message": unread, "line": None, "column": None}
-        return {"groups": [], "prints": recorder.prints, "notes": [], "cells": [], "error": error}
+        return {"groups": [], "prints": recorder.prints, "notes": [], "cells": [], "plots": [], "error": error}
 
 
 def finish(recorder: Recorder) -> None:
@@ -196,6 +199,7 @@ def message(
         else None,  # Out[] last shown
         "paths": {} if error else leaf_paths(namespace, recorder),
         "value_class": value_class(recorder),
+        "plots": pyplot.recorded(),
         "error": error,
     }
 
@@ -210,7 +214,7 @@ def value_class(recorder: Recorder) -> str:
     """Whose engine ran: "builtin", or the program's own class, as `Value (line 8)`."""
     for obj in recorder.objects:
         cls = type(obj)
-        if cls not in (modules.VALUE, modules.MICROGRAD_VALUE):
+        if cls not in (modules.VALUE, modules.MICROGRAD_VALUE, modules.TORCH["Tensor"]):
             line = recorder.class_lines.get(cls)
             return f"{cls.__name__} (line {line})" if line else cls.__name__
     return "builtin"

@@ -138,11 +138,17 @@ class Instrument(ast.NodeTransformer):
 
 
 def instrument(
-    tree: ast.Module, cells: list[int], shorthand: bool, notes: list[Note], library: bool = False
+    tree: ast.Module,
+    cells: list[int],
+    shorthand: bool,
+    notes: list[Note],
+    library: bool = False,
+    lines: list[str] | None = None,
 ) -> ast.Module:
-    """The program's tree with every hook in place (the tree is changed in place and returned)."""
+    """The program's tree with every hook in place (the tree is changed in place and returned); with the
+    program's `lines`, a cell whose last expression ends with `;` shows no Out[n], as in Jupyter."""
     if not library:
-        _mark_outs(tree.body, cells)
+        _mark_outs(tree.body, cells, lines or [])
         tree.body = _module_statements(tree.body, shorthand, notes)
     tree = Instrument(library).visit(tree)
     return ast.fix_missing_locations(tree)
@@ -204,12 +210,21 @@ def _is_number(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
-def _mark_outs(body: list[ast.stmt], cells: list[int]) -> None:
+def _quieted(statement: ast.stmt, lines: list[str]) -> bool:
+    """Whether a semicolon follows the statement on its last line (Jupyter's way to hide an Out[n])."""
+    line, column = statement.end_lineno or 0, statement.end_col_offset or 0
+    if not 0 < line <= len(lines):
+        return False
+    rest = lines[line - 1].encode()[column:].decode(errors="ignore")
+    return rest.lstrip().startswith(";")
+
+
+def _mark_outs(body: list[ast.stmt], cells: list[int], lines: list[str]) -> None:
     """Wrap the last top-level statement of each cell, when it is an expression, as that cell's Out[n]."""
     last: dict[int, int] = {}
     for index, statement in enumerate(body):
         last[bisect_right(cells, statement.lineno) - 1] = index
     for cell, index in last.items():
         statement = body[index]
-        if isinstance(statement, ast.Expr):
+        if isinstance(statement, ast.Expr) and not _quieted(statement, lines):
             statement.value = hook("out", statement.value, constant(cell, statement), statement.value)

@@ -15,8 +15,10 @@ from importlib import resources
 from types import CodeType, SimpleNamespace
 from typing import Any
 
-from engine.program import hooks
-from engine.program.check import check_dataclass
+import numpy
+
+from engine.program import hooks, pyplot
+from engine.program.check import check_dataclass, unavailable_name
 from engine.program.events import VIEW
 from engine.program.instrument import instrument
 from engine.program.policy import BUILTINS, LATER_MODULES, MODULES
@@ -37,10 +39,14 @@ HOOKS = {
 
 
 class Module(SimpleNamespace):
-    """A module as a program sees it: the allowed names only."""
+    """A module as a program sees it: the allowed names only; another name says what the module offers."""
 
     def __repr__(self) -> str:
         return f"<module '{self.__dict__.get('__name__', '?')}'>"
+
+    def __getattr__(self, name: str) -> Any:
+        module = self.__dict__.get("__name__", "?")
+        raise AttributeError(unavailable_name(module, name) if module in MODULES else f"{module} has no {name}")
 
 
 class Unavailable(Module):
@@ -137,6 +143,11 @@ def import_module(name: str, globals: Any = None, locals: Any = None, fromlist: 
     return module
 
 
+def seed_numpy(seed: int) -> None:
+    """Seed numpy's global generator (the parent seeded it from the system at import: each worker differently)."""
+    numpy.random.seed(seed)
+
+
 def compile_library(file: str, filename: str) -> CodeType:
     """A prelude module's source, instrumented and compiled."""
     text = resources.files("engine.program.prelude").joinpath(file).read_text()
@@ -173,9 +184,9 @@ def _module_view(name: str) -> Module:
 
 
 BUILTIN_NAMES = _builtin_names()
-PROXIES: dict[str, Module] = {
-    name: _module_view(name) for name in MODULES if not name.startswith(("micrograd", "graphviz"))
-}
+OWN_MODULES = ("micrograd", "graphviz", "matplotlib", "torch")  # the explorer's own, made below
+PROXIES: dict[str, Module] = {name: _module_view(name) for name in MODULES if not name.startswith(OWN_MODULES)}
+PROXIES["numpy"].random = PROXIES["numpy.random"]
 PROXIES["dataclasses"].dataclass = checked_dataclass
 VALUE = run_library("value.py", ENGINE, "micrograd.engine")["Value"]
 BUILTIN_NAMES["Value"] = VALUE
@@ -185,4 +196,11 @@ PROXIES["micrograd.engine"] = Module(__name__="micrograd.engine", Value=MICROGRA
 PROXIES["graphviz"] = Module(__name__="graphviz", Digraph=Digraph)
 _NN = run_library("nn.py", LIBRARY, "micrograd.nn")
 PROXIES["micrograd.nn"] = Module(__name__="micrograd.nn", **{name: _NN[name] for name in MODULES["micrograd.nn"]})
+TORCH = run_library("torch.py", ENGINE, "torch")
+TORCH["double"] = TORCH["float64"]
+PROXIES["torch"] = Module(__name__="torch", **{name: TORCH[name] for name in MODULES["torch"]})
+PROXIES["matplotlib.pyplot"] = Module(
+    __name__="matplotlib.pyplot", **{name: getattr(pyplot, name) for name in MODULES["matplotlib.pyplot"]}
+)
+PROXIES["matplotlib"] = Module(__name__="matplotlib", pyplot=PROXIES["matplotlib.pyplot"])
 PROXIES["micrograd"] = Module(__name__="micrograd", engine=PROXIES["micrograd.engine"], nn=PROXIES["micrograd.nn"])

@@ -98,6 +98,7 @@ _FAMILIES = {
         co_freevars co_kwonlyargcount co_linetable co_lines co_lnotab co_name co_names co_nlocals
         co_positions co_posonlyargcount co_qualname co_stacksize co_varnames""",
     "a closure cell holds a variable of another function": "cell_contents",
+    "a numpy array's file writers and C pointers are not available: a program writes no files": "tofile dump ctypes",
     "it lists a class's bases up to object, the first step from any object to all of Python's classes": "mro",
     "typing uses it to run a string as Python code; give a method of your own another name": "_evaluate",
 }
@@ -147,6 +148,29 @@ MODULES: dict[str, frozenset[str]] = {
     "micrograd.engine": _names("Value"),
     "micrograd.nn": _names("Module Neuron Layer MLP"),
     "graphviz": _names("Digraph"),
+    # real numpy, for the lecture's plots and micrograd's demo: what makes, combines and reduces arrays, and
+    # nothing that reads or writes files (load, save, fromfile, loadtxt, memmap, DataSource), reaches C
+    # pointers (ctypeslib, frombuffer, ndarray(buffer=...), lib.stride_tricks) or sets global state
+    "numpy": _names("""
+        array asarray arange linspace logspace zeros ones full zeros_like ones_like full_like eye identity meshgrid
+        c_ r_ concatenate stack vstack hstack column_stack
+        abs absolute sqrt exp exp2 log log2 log10 log1p expm1 sin cos tan tanh sinh cosh arcsin arccos arctan
+        arctan2 arcsinh arccosh arctanh power square sign maximum minimum fmax fmin clip floor ceil round rint
+        trunc add subtract multiply divide true_divide floor_divide mod negative reciprocal dot matmul outer inner
+        where isnan isfinite isinf allclose isclose array_equal hypot degrees radians
+        sum mean std var min max amin amax argmin argmax prod cumsum cumprod median average any all count_nonzero
+        nonzero argwhere reshape ravel transpose squeeze expand_dims shape size ndim sort argsort unique diff flip
+        roll tile repeat pi e inf nan newaxis float64 float32 int64 int32 bool_
+    """),
+    "numpy.random": _names("seed randn rand random uniform normal randint permutation shuffle choice"),
+    # the explorer's own: pyplot records each figure, which the server draws (engine/figures.py); torch's
+    # one-element tensors are values the explorer draws (engine/program/prelude/torch.py)
+    "matplotlib": _names("pyplot"),
+    "matplotlib.pyplot": _names("""
+        plot scatter contourf grid title xlabel ylabel legend xlim ylim axhline axvline figure subplots show
+        close gca savefig cm
+    """),
+    "torch": _names("Tensor tensor tanh exp relu sigmoid float32 float64 double"),
 }
 
 # Public names left out of MODULES on purpose, with the reason a student sees when importing one.
@@ -166,8 +190,21 @@ WITHHELD_NAMES: dict[str, str] = {
     "typing.ForwardRef": "it compiles and evaluates a string as Python code",
     "typing.get_args": "it hands out typing's forward references, which evaluate strings as Python code",
     "typing.reveal_type": "it writes to the error stream of the process, which a program does not have",
+    "numpy.load": "it reads a file, and a program reads no files",
+    "numpy.save": "it writes a file, and a program writes no files",
+    "numpy.savez": "it writes a file, and a program writes no files",
+    "numpy.savetxt": "it writes a file, and a program writes no files",
+    "numpy.loadtxt": "it reads a file, and a program reads no files",
+    "numpy.genfromtxt": "it reads a file, and a program reads no files",
+    "numpy.fromfile": "it reads a file, and a program reads no files",
+    "numpy.memmap": "it maps a file into memory, and a program reads no files",
+    "numpy.frombuffer": "it reads raw memory",
+    "numpy.ctypeslib": "it reaches C pointers",
+    "numpy.lib": "it holds numpy's internals, file formats and raw memory views among them",
+    "numpy.ndarray": "its constructor takes a raw buffer and strides; make arrays with numpy.array",
+    "numpy.empty": "its array holds whatever memory held before; use numpy.zeros",
 }
 
 # Modules a notebook imports that the explorer accepts at import (as a placeholder) but does not
 # provide yet; any name may be imported from them.
-LATER_MODULES = ("numpy", "matplotlib", "matplotlib.pyplot", "torch")
+LATER_MODULES: tuple[str, ...] = ()
