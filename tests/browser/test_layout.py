@@ -46,7 +46,7 @@ def choose(page: Page, example: str) -> None:
     if page.input_value(tid("preset")) != example:
         page.select_option(tid("preset"), example)
     wait_idle(page)
-    page.wait_for_function("document.querySelector('[data-testid=phase]').textContent.startsWith('forward')")
+    page.wait_for_function("/^(forward|backward) /.test(document.querySelector('[data-testid=phase]').textContent)")
     page.evaluate("document.activeElement.blur()")  # keys step the timeline, not the list
 
 
