@@ -148,7 +148,7 @@ class Run:
     cells: list[Cell]
     value_class: str
     events: int  # events recorded: with the values, what the run holds in memory
-    plots: list[Any] = field(default_factory=list)  # the figures, drawn by engine/figures.py (engine/run.py)
+    plots: list[Any] = field(default_factory=list)  # the figures, drawn by engine/figures/ (engine/run.py)
 
     @property
     def values(self) -> list[Node]:

@@ -11,7 +11,7 @@ import signal
 import threading
 from collections.abc import Mapping
 
-from engine.check_hints import with_hint
+from engine.checks.hints import with_hint
 from engine.errors import ProgramError
 from engine.figures import draw_plots
 from engine.jail import Jail, JailLimits

@@ -207,7 +207,7 @@ def test_a_number_not_wrapped_in_mul_gets_the_isinstance_line_to_add() -> None:
 def test_a_value_without_a_name_is_named_by_the_expression_that_made_it(
     text: str, column: int, expression: str
 ) -> None:
-    from engine.check_messages import expression_at
+    from engine.checks.messages import expression_at
 
     assert expression_at([text], 1, column) == expression
 

@@ -214,7 +214,7 @@ def test_an_operation_without_a_derivative_there_is_skipped_not_an_error(program
 
 
 def test_the_chain_rule_gives_no_derivative_where_there_is_none() -> None:
-    from engine.chain_rule import rule
+    from engine.checks.chain_rule import rule
 
     assert rule("**0.5", [0.0], 0.0) is None  # 0 ** -0.5
     assert rule("**0.5", [-4.0], 0.0) is None  # a complex number

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from engine.program.recorder import MAX_EXPR_CHARS
+from engine.program.places import MAX_EXPR_CHARS
 from engine.steps import explore
 from tests.lecture_programs import MLP_CLASSES, NEURON
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from engine.errors import ProgramError
-from engine.figure_axes import nice_ticks
 from engine.figures import draw_figure
+from engine.figures.axes import nice_ticks
 from engine.run import run_program
 from tests.figure_programs import FIGURE_PROGRAMS
 

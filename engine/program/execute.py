@@ -64,7 +64,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         recorder.notes.extend((note.line, note.message) for note in notes)
         tree = syntax_tree(text, limits)
         check_program(tree)
-        recorder.call_starts = method_call_starts(tree)
+        recorder.places.call_starts = method_call_starts(tree)
         more: list[Any] = []
         lines = text.split("\n")
         code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more, lines=lines), PROGRAM)
@@ -154,7 +154,7 @@ def locate(raised: BaseException) -> tuple[int | None, int | None, list[str]]:
     positions = list(frame.f_code.co_positions())
     start = positions[lasti // 2] if 0 <= lasti // 2 < len(positions) else (line, line, 0, 0)
     line = start[0] or line
-    column = hooks.Current.recorder.column(line, start[2] or 0)
+    column = hooks.Current.recorder.places.column(line, start[2] or 0)
     chain = [
         f"in {inner[0].f_code.co_qualname}, called from line {outer[1]}" for outer, inner in itertools.pairwise(program)
     ][::-1]
@@ -183,7 +183,7 @@ def message(
         },
         "ops": ops,
         "labels": labels,
-        "exprs": list(recorder.exprs),
+        "exprs": list(recorder.places.exprs),
         "events": {
             "kinds": pack(recorder.kinds),
             "ints": pack(recorder.ints),

@@ -1,6 +1,6 @@
 """The figures of the run in progress: what pyplot's calls record, checked and charged to the run's limits.
 
-Plain data only (numbers, texts, colour names), which the server draws (engine/figures.py). A figure
+Plain data only (numbers, texts, colour names), which the server draws (engine/figures/). A figure
 ends with its cell, as with Jupyter's inline backend.
 """
 

@@ -163,7 +163,7 @@ MODULES: dict[str, frozenset[str]] = {
         roll tile repeat pi e inf nan newaxis float64 float32 int64 int32 bool_
     """),
     "numpy.random": _names("seed randn rand random uniform normal randint permutation shuffle choice"),
-    # the explorer's own: pyplot records each figure, which the server draws (engine/figures.py); torch's
+    # the explorer's own: pyplot records each figure, which the server draws (engine/figures/); torch's
     # one-element tensors are values the explorer draws (engine/program/prelude/torch.py)
     "matplotlib": _names("pyplot"),
     "matplotlib.pyplot": _names("""

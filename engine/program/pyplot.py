@@ -1,7 +1,7 @@
 """matplotlib.pyplot as a program sees it: each call is recorded, and the server draws the figures.
 
 Nothing here draws: a figure is its calls' numbers and texts (plain data in the recorder's message),
-and the server turns them into an SVG of its own making (engine/figures.py), so nothing a program
+and the server turns them into an SVG of its own making (engine/figures/), so nothing a program
 does reaches a renderer, a font file or a path. As with Jupyter's inline backend, a figure ends with
 its cell, at `plt.show()` or at `plt.figure()`; `savefig` writes nothing.
 """

@@ -18,11 +18,11 @@ from typing import Any
 
 from engine.limits import Limits
 from engine.program.events import FIELDS, WRITE
+from engine.program.places import Places
 
 PROGRAM = "<program>"  # the file name the student's code is compiled under
 LIBRARY = "<micrograd.nn>"  # micrograd's nn, run like the student's code: its calls make groups
 GROUP_FILES = frozenset({PROGRAM, LIBRARY})
-MAX_EXPR_CHARS = 40  # a value's expression, as the page names it (`wi*xi`, `act.tanh()`)
 FIELD_NUMBERS = {name: number for number, name in enumerate(FIELDS)}
 PLACE, CALL = 1, 2  # a frame of the program's text; a call of the program's own function or method
 
@@ -74,10 +74,7 @@ class Recorder:
         self.receivers: dict[int, tuple[Any, int]] = {}  # id(object) -> (object, its number in its class)
         self.numbers: dict[str, int] = {}  # objects numbered so far per class name
         self.code_kinds: dict[type, dict[CodeType, int]] = {}  # per value class: what each code's frames are
-        self.positions: dict[CodeType, list[Any]] = {}
-        self.places: dict[tuple[CodeType, int], tuple[int, int, int]] = {}
-        self.call_starts: dict[tuple[int, int, int, int], tuple[int, int]] = {}  # method calls' starts, by span
-        self.exprs: dict[str, int] = {}  # the source texts that made values, numbered in the order first seen
+        self.places = Places(source_lines)
         self.prints: list[tuple[int, str]] = []
         self.pending_print = ""
         self.printed = 0
@@ -205,11 +202,11 @@ class Recorder:
             if kind is None:
                 kind = kinds[code] = self.code_kind(code, cls)
             if kind & PLACE and place is None:
-                place = self.place(frame)
+                place = self.places.place(frame)
             if kind & CALL and group_frame is None:
                 group_frame = frame
             frame = frame.f_back
-        line, column, expr = place or (1, 1, self.expr(""))
+        line, column, expr = place or (1, 1, self.places.expr(""))
         if group_frame is None:
             return line, column, expr, -1
         if group_frame is not self.last_frame:
@@ -229,49 +226,6 @@ class Recorder:
             return 0
         kind = PLACE if code.co_filename == PROGRAM else 0
         return kind | (CALL if not code.co_name.startswith("<") else 0)
-
-    def place(self, frame: FrameType) -> tuple[int, int, int]:
-        """The 1-based line and column of the instruction a frame is running, and its expression's number."""
-        key = (frame.f_code, frame.f_lasti)
-        known = self.places.get(key)
-        if known is None:
-            known = self.places[key] = self.find_place(frame)
-        return known
-
-    def find_place(self, frame: FrameType) -> tuple[int, int, int]:
-        code = frame.f_code
-        positions = self.positions.get(code)
-        if positions is None:
-            positions = self.positions[code] = list(code.co_positions())
-        line, end_line, offset, end_offset = positions[frame.f_lasti // 2]
-        line, end_line, offset = line or frame.f_lineno, end_line or line or frame.f_lineno, offset or 0
-        start_line, start = self.call_starts.get((line, offset, end_line, end_offset or 0), (line, offset))
-        text = self.source_text(start_line, end_line, start, end_offset)
-        return line, self.column(line, offset), self.expr(text)
-
-    def source_text(self, line: int, end_line: int, offset: int, end_offset: int | None) -> str:
-        """The program's text between two UTF-8 byte positions, on one line however many it spans."""
-        lines = [text.encode() for text in self.lines[line - 1 : end_line]]
-        if not lines or end_offset is None:
-            return ""
-        lines[-1] = lines[-1][:end_offset]
-        lines[0] = lines[0][offset:]
-        parts = (part.decode(errors="ignore").strip().removesuffix("\\") for part in lines)
-        return " ".join(" ".join(part.split()) for part in parts)
-
-    def expr(self, text: str) -> int:
-        """The number of an expression's text, shortened to MAX_EXPR_CHARS."""
-        if len(text) > MAX_EXPR_CHARS:
-            text = text[: MAX_EXPR_CHARS - 1] + "…"
-        number = self.exprs.get(text)
-        if number is None:
-            number = self.exprs[text] = len(self.exprs)
-        return number
-
-    def column(self, line: int, offset: int) -> int:
-        """The 1-based column, in characters, of a UTF-8 byte offset into a line of the program."""
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return (offset if text.isascii() else len(text.encode()[:offset].decode(errors="ignore"))) + 1
 
     def group(self, frame: FrameType) -> int:
         """The group of a call (made on first sight, with its callers' groups)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from engine.chain_rule import Local, rule
-from engine.check_source import Maker, line_text, maker_of
+from engine.checks.chain_rule import Local, rule
+from engine.checks.source import Maker, line_text, maker_of
 from engine.record import Pass, Run, Step
 
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]]*")

@@ -2,12 +2,12 @@
 
 For the chosen pass of a program with its own value class:
 - `deposit`: a `_backward` call added to an operand's grad something other than the chain rule's
-  local derivative times out.grad (engine/chain_rule.py), at the line of that write;
+  local derivative times out.grad (engine/checks/chain_rule.py), at the line of that write;
 - `missing`: it added nothing to an operand whose derivative is not zero (a `_backward` left as `lambda: None`);
 - `order`: a `_backward` called before every node that uses its output had deposited into it, or called twice;
 - `set`: a grad set by hand (the lecture's manual backprop) that is not the gradient of the pass's output;
 - `grad`: a final grad (what this pass added) that differs from the finite-difference gradient by more
-  than 1e-3 relative (engine/check_grads.py).
+  than 1e-3 relative (engine/checks/grads.py).
 Each deposit is checked against the upstream grad the call actually saw, so a mistake is reported where it
 is made and not again at every node it spreads to (the `grad` checks show where it spread).
 """
@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from weakref import finalize
 
-from engine.chain_rule import Local, rule, true_grads
-from engine.check_grads import Rerun, graph_estimates, rerun_estimates
-from engine.check_messages import Names, deposit_lines, deposit_message, missing_message
-from engine.check_source import makers
+from engine.checks.chain_rule import Local, rule, true_grads
+from engine.checks.grads import Rerun, graph_estimates, rerun_estimates
+from engine.checks.messages import Names, deposit_lines, deposit_message, missing_message
+from engine.checks.source import makers
 from engine.limits import Limits
 from engine.record import Pass, Run, Step
 

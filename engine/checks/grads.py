@@ -1,6 +1,6 @@
 """Final grads against finite differences: the lecture's nudge-and-rerun check, made central, for the `grad` checks.
 
-Where every operation between a node and the output is known (engine/chain_rule.py), the forward pass is
+Where every operation between a node and the output is known (engine/checks/chain_rule.py), the forward pass is
 recomputed from the recorded graph with the node's data nudged by +h and -h. Where one is not, a leaf's
 estimate comes from running the program again with the leaf's data nudged where it is made, at most
 MAX_CHECK_RUNS runs (engine/limits.py) and only for leaves whose nudge changes nothing before the pass.
@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 
-from engine.chain_rule import forward, reversed_operands
+from engine.checks.chain_rule import forward, reversed_operands
 from engine.errors import ProgramError
 from engine.limits import Limits
 from engine.record import Node, Pass, Run

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.figure_axes import FigureError, checked_number, checked_numbers, fmt, nice_ticks
-from engine.figure_style import COLORMAPS, colormap
+from engine.figures.axes import FigureError, checked_number, checked_numbers, fmt, nice_ticks
+from engine.figures.style import COLORMAPS, colormap
 
 SUBDIVISIONS = 8  # parts per side of a cell that crosses bands
 MAX_CELLS = 40_000  # cells drawn; a finer grid is sampled

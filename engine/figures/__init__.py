@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any
 
-from engine.figure_axes import (
+from engine.figures.axes import (
     Axis,
     FigureError,
     axis_range,
@@ -26,8 +26,8 @@ from engine.figure_axes import (
     nice_ticks,
     tick_labels,
 )
-from engine.figure_contour import draw_contourf
-from engine.figure_style import COLORMAPS, CYCLE, NAMED_COLORS, colormap
+from engine.figures.contour import draw_contourf
+from engine.figures.style import COLORMAPS, CYCLE, NAMED_COLORS, colormap
 
 DPI = 100  # pixels per inch, as matplotlib's default
 PT = DPI / 72  # pixels per point
