@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -199,10 +200,12 @@ def test_a_stopping_server_ends_its_streams_at_once(redis_url: str) -> None:
         await follower.until("state")
         return follower
 
-    with broker_server("memory", redis_url) as port:
-        loop = asyncio.new_event_loop()
-        follower = loop.run_until_complete(follow(port))
-        start = time.monotonic()
-    assert time.monotonic() - start < 3  # not held open by the stream until uvicorn's patience runs out
-    assert loop.run_until_complete(follower.next()) is None
-    loop.close()
+    # One loop, run in a thread of its own: the browser tests' driver keeps a loop in the main thread.
+    loop = asyncio.new_event_loop()
+    with ThreadPoolExecutor(1) as executor:
+        with broker_server("memory", redis_url) as port:
+            follower = executor.submit(loop.run_until_complete, follow(port)).result()
+            start = time.monotonic()
+        assert time.monotonic() - start < 3  # not held open by the stream until uvicorn's patience runs out
+        assert executor.submit(loop.run_until_complete, follower.next()).result() is None
+        executor.submit(loop.close).result()
