@@ -178,23 +178,20 @@ def contourf(*args: Any, cmap: Any = None, alpha: Any = None, levels: Any = None
 
 def axhline(y: Any = 0, color: Any = None, linestyle: Any = "-", **kwargs: Any) -> Line2D:
     """A horizontal line across the axes."""
-    current_figure()["series"].append(
-        {
-            "kind": "hline",
-            "at": finite(number_of(y, 0.0)),
-            "color": color_of(color),
-            "style": linestyle if linestyle in ("-", "--", ":", "-.") else "-",
-        }
-    )
-    return Line2D()
+    return _rule("hline", y, color, linestyle)
 
 
 def axvline(x: Any = 0, color: Any = None, linestyle: Any = "-", **kwargs: Any) -> Line2D:
     """A vertical line across the axes."""
+    return _rule("vline", x, color, linestyle)
+
+
+def _rule(kind: str, at: Any, color: Any, linestyle: Any) -> Line2D:
+    """A line across the axes at one number: `hline` or `vline`."""
     current_figure()["series"].append(
         {
-            "kind": "vline",
-            "at": finite(number_of(x, 0.0)),
+            "kind": kind,
+            "at": finite(number_of(at, 0.0)),
             "color": color_of(color),
             "style": linestyle if linestyle in ("-", "--", ":", "-.") else "-",
         }
