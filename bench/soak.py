@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import time
-from pathlib import Path
 
 from bench.classroom import NEURON, edited_numbers, edited_structure
 from bench.client import Session, running_server
+from bench.workers import port_processes, rss_bytes
 
 
 def resident_kib(port: int) -> int:
     """Resident memory of every process of the server on `port`, in KiB."""
     total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if f"BACKPROP_PORT={port}\x00".encode() not in (entry / "environ").read_bytes():
-                continue
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    for pid, _ in port_processes(port):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            total += rss_bytes(pid) // 1024
     return total
 
 

@@ -1,25 +1,30 @@
-"""Which uvicorn worker holds which connection, and its memory: from /proc, for the tests and benchmarks of classes."""
+"""The server's processes from /proc: which uvicorn worker holds which connection, their memory and CPU, and a
+process's children; for the tests and benchmarks."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
-def worker_pids(port: int) -> list[int]:
-    """The worker processes of the server on `port` (spawned by uvicorn, sharing its BACKPROP_PORT)."""
-    found = []
+def port_processes(port: int) -> Iterator[tuple[int, list[bytes]]]:
+    """Every process of the server on `port` (they share its BACKPROP_PORT), with its command line's parts."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             environ = (entry / "environ").read_bytes().split(b"\0")
-            command = (entry / "cmdline").read_bytes()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if f"BACKPROP_PORT={port}".encode() in environ and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return sorted(found)
+        if f"BACKPROP_PORT={port}".encode() in environ:
+            yield int(entry.name), command
+
+
+def worker_pids(port: int) -> list[int]:
+    """The worker processes of the server on `port` (spawned by uvicorn)."""
+    return sorted(pid for pid, command in port_processes(port) if any(b"spawn_main" in part for part in command))
 
 
 def server_sockets(port: int) -> dict[int, int]:
@@ -70,24 +75,24 @@ def rss_bytes(pid: int) -> int:
 
 def serving_pids(port: int) -> list[int]:
     """The processes that serve requests on `port`: its workers, or the one process when it runs one worker."""
-    workers = worker_pids(port)
-    if workers:
-        return workers
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if f"BACKPROP_PORT={port}".encode() in environ and command[1:3] == [b"-m", b"app"]:
-            found.append(int(entry.name))
-    return found
+    return worker_pids(port) or [pid for pid, command in port_processes(port) if command[1:3] == [b"-m", b"app"]]
 
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time a process has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+    return children

@@ -6,15 +6,12 @@ resident_kib counts) never hold a program's memory; bench/isolation.py prints th
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from bench.client import call_json, percentile, running_server
-from bench.isolation import ENDLESS, FILLING, FOUR_GIB, Scenario, scenario
+from bench.client import call_json, percentile, run_async, running_server
+from bench.isolation import ENDLESS, FILLING, FOUR_GIB, scenario
 from bench.soak import resident_kib
 
 pytestmark = pytest.mark.server
@@ -23,12 +20,6 @@ MAX_P95_SECONDS = 0.1  # the student's p95 beside four endless loops: about 25 m
 MAX_GROWTH_MIB = 64  # the server's resident memory while programs fill 512 MiB each, or ask for 4 GiB
 MAX_RECORD_MIB = 128  # the server's resident memory after it replayed one run as large as the limits allow
 EVENTS = "x = Value(1.0)\nfor i in range(140_000):\n    x.grad = 0.5\n# {}\n"  # a run within every limit
-
-
-def in_thread(coroutine: Coroutine[Any, Any, Scenario]) -> Scenario:
-    """asyncio.run in a thread of its own: the browser tests' driver keeps a loop in the main thread."""
-    with ThreadPoolExecutor(1) as executor:
-        return executor.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +31,7 @@ def server() -> Iterator[int]:
 
 def test_programs_at_the_time_limit_do_not_slow_other_students() -> None:
     with running_server(2, max_seconds="2") as port:
-        measured = in_thread(scenario(port, 6.0, ENDLESS))
+        measured = run_async(scenario(port, 6.0, ENDLESS))
     assert measured.statuses and set(measured.statuses) == {400}
     assert {error.split(":")[0] for error in measured.errors} == {"limit"}  # each ended by the wall-time limit
     assert percentile(measured.latencies, 0.95) < MAX_P95_SECONDS, sorted(measured.latencies)[-5:]
@@ -50,7 +41,7 @@ def test_programs_at_the_time_limit_do_not_slow_other_students() -> None:
 def test_a_program_ends_at_the_jails_memory_limit_and_the_servers_memory_stays(server: int, program: str) -> None:
     status, body = call_json(server, "/api/graph", {"source": program})
     assert (status, body["error"]["kind"]) == (400, "limit") and "MemoryError" in body["error"]["message"]
-    measured = in_thread(scenario(server, 3.0, program))
+    measured = run_async(scenario(server, 3.0, program))
     assert measured.statuses and set(measured.statuses) == {400}
     grown = (measured.peak_kib - measured.start_kib) / 1024
     assert grown < MAX_GROWTH_MIB, f"{grown:.0f} MiB more while {len(measured.statuses)} programs filled theirs"

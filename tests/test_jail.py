@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bench.workers import children_of
 from engine.jail import Jail, JailLimits, JailResult, JailUnavailable
 from engine.jail.client import failure_sentence
 from engine.jail.protocol import Exchange
@@ -58,20 +59,6 @@ def outcome(jail: Jail, code: str, limits: JailLimits = LIMITS) -> tuple[Any, st
     assert result.failure is None, result.failure
     assert result.message is not None
     return result.message["result"], result.message["error"]
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is `pid`, from /proc."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                children.append(int(entry.name))
-    return children
 
 
 def alive(pid: int) -> bool:

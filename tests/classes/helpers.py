@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from bench.class_client import call
-from bench.client import running_server
+from bench.client import run_async, running_server
 
-T = TypeVar("T")
+run = run_async  # the class tests run their clients with it
 LIMITS = {
     "class_max": "6",
     "class_max_students": "4",
@@ -31,12 +29,6 @@ STATE = {
     "collapse": "auto",
     "quiz": True,
 }
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run in a thread of its own: the browser tests' driver keeps a loop in the main thread."""
-    with ThreadPoolExecutor(1) as executor:
-        return executor.submit(asyncio.run, coroutine).result()
 
 
 @dataclass

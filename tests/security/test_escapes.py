@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bench.workers import children_of
 from engine.errors import ProgramError
 from engine.jail import Jail, JailLimits
 from engine.limits import DEFAULT_LIMITS
@@ -141,20 +142,6 @@ def listener() -> Iterator[Listener]:
 
 def fill(program: str, marker: Path, port: int) -> str:
     return program.format(marker=marker, port=port, pid=os.getpid())
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is `pid`, from /proc."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                children.append(int(entry.name))
-    return children
 
 
 @pytest.mark.parametrize(("program", "line", "column"), [escape[:3] for escape in ESCAPES.values()], ids=ESCAPES)
