@@ -17,14 +17,15 @@ class Places:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.positions: dict[CodeType, list[Any]] = {}
-        self.known: dict[tuple[CodeType, int], tuple[int, int, int]] = {}
+        # by id(code), as a code object hashes its whole contents; `positions` keeps each code alive with its id
+        self.positions: dict[int, tuple[CodeType, list[Any]]] = {}
+        self.known: dict[tuple[int, int], tuple[int, int, int]] = {}
         self.call_starts: dict[tuple[int, int, int, int], tuple[int, int]] = {}  # method calls' starts, by span
         self.exprs: dict[str, int] = {}  # the source texts that made values, numbered in the order first seen
 
     def place(self, frame: FrameType) -> tuple[int, int, int]:
         """The 1-based line and column of the instruction a frame is running, and its expression's number."""
-        key = (frame.f_code, frame.f_lasti)
+        key = (id(frame.f_code), frame.f_lasti)
         known = self.known.get(key)
         if known is None:
             known = self.known[key] = self.find_place(frame)
@@ -32,9 +33,10 @@ class Places:
 
     def find_place(self, frame: FrameType) -> tuple[int, int, int]:
         code = frame.f_code
-        positions = self.positions.get(code)
-        if positions is None:
-            positions = self.positions[code] = list(code.co_positions())
+        known = self.positions.get(id(code))
+        if known is None:
+            known = self.positions[id(code)] = (code, list(code.co_positions()))
+        positions = known[1]
         line, end_line, offset, end_offset = positions[frame.f_lasti // 2]
         line, end_line, offset = line or frame.f_lineno, end_line or line or frame.f_lineno, offset or 0
         start_line, start = self.call_starts.get((line, offset, end_line, end_offset or 0), (line, offset))

@@ -73,7 +73,10 @@ class Recorder:
         self.frames: dict[int, tuple[FrameType, int]] = {}  # id(frame) -> (frame, its group)
         self.receivers: dict[int, tuple[Any, int]] = {}  # id(object) -> (object, its number in its class)
         self.numbers: dict[str, int] = {}  # objects numbered so far per class name
-        self.code_kinds: dict[type, dict[CodeType, int]] = {}  # per value class: what each code's frames are
+        # per value class: what each code's frames are, by id(code) (a code object hashes its whole contents);
+        # `codes` keeps every code seen alive, so that its id stays its own
+        self.code_kinds: dict[type, dict[int, int]] = {}
+        self.codes: list[CodeType] = []
         self.places = Places(source_lines)
         self.prints: list[tuple[int, str]] = []
         self.pending_print = ""
@@ -198,9 +201,10 @@ class Recorder:
         group_frame: FrameType | None = None
         while frame is not None and (place is None or group_frame is None):
             code = frame.f_code
-            kind = kinds.get(code)
+            kind = kinds.get(id(code))
             if kind is None:
-                kind = kinds[code] = self.code_kind(code, cls)
+                kind = kinds[id(code)] = self.code_kind(code, cls)
+                self.codes.append(code)
             if kind & PLACE and place is None:
                 place = self.places.place(frame)
             if kind & CALL and group_frame is None:
