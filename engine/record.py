@@ -8,6 +8,7 @@ are what the program's own code did, in the order it did it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,7 @@ class Node:
         return f"n{self.index}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mutation:
     """A write of a value's data or grad outside a backward pass: a reset or an update."""
 
@@ -98,10 +99,19 @@ class Pass:
     grad_before: list[float]
     grad: list[float]  # when the pass ended
     stale: bool  # some grad was not zero when the pass began: grads accumulate
-    steps: list[Step] = field(default_factory=list)  # after the seed
     resets: list[Mutation] = field(default_factory=list)
     updates: list[Mutation] = field(default_factory=list)
     event: int = 0  # events before it
+    # its steps: built as they are replayed, or replayed from its events when first read (engine/pass_events.py)
+    replayed: list[Step] = field(default_factory=list, repr=False)
+    unreplayed: Callable[[], list[Step]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def steps(self) -> list[Step]:
+        """Its steps after the seed."""
+        if self.unreplayed is not None:
+            self.replayed, self.unreplayed = self.unreplayed(), None
+        return self.replayed
 
 
 @dataclass

@@ -9,8 +9,10 @@ reset of the next pass that holds the value (the lecture's zero_grad), or an upd
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from engine.pass_events import Events, pass_steps, scan
 from engine.program.events import BIND, END_PASS, END_STEP, FIELDS, INTS, PASS, STEP, VIEW, WRITE, unpack
 from engine.record import Mutation, Node, Pass, Step, View
 
@@ -23,10 +25,7 @@ class Replay:
         self.data = data  # each value's data and grad as the replay goes (a value is only named once made)
         self.grad = grad
         self.made_at = made_at  # events before each value was made
-        self.consumers: list[list[int]] = [[] for _ in nodes]
-        for node in nodes:
-            for child in node.children:
-                self.consumers[child].append(node.index)
+        self.consumers: list[list[int]] | None = None  # each value's users, found when a manual pass needs them
         self.passes: list[Pass] = []
         self.views: list[View] = []
         self.bindings: dict[str, list[int]] = {}
@@ -50,8 +49,14 @@ class Replay:
         names: list[str] = events["names"]
         grad = self.grad
         steps = self.steps
+        childless = [not node.children for node in self.nodes]
+        unpacked = Events(kinds, ints, floats)
+        last = len(kinds) - 1
+        resume = 0  # events before this one were passed over: a leaf's step, or a plain pass replayed when asked
         i = f = 0
         for at, kind in enumerate(kinds):
+            if at < resume:
+                continue
             if kind == WRITE:
                 k, field, line = ints[i], ints[i + 1], ints[i + 2]
                 i += 3
@@ -67,11 +72,25 @@ class Replay:
                 continue
             self.at = at
             if kind == STEP:
-                self.begin_step(ints[i], ints[i + 1])
+                k = ints[i]
+                if self.current is not None and childless[k] and at < last and kinds[at + 1] == END_STEP:
+                    resume = at + 2  # a leaf's `lambda: None` in a pass: nothing to show (as end_step drops it)
+                else:
+                    self.begin_step(k, ints[i + 1])
             elif kind == END_STEP:
                 self.end_step()
             elif kind == PASS:
                 self.begin_pass(ints[i], ints[i + 1] if ints[i + 1] >= 0 else None)
+                chosen = self.current
+                if chosen is not None and chosen.event == at and not self.depth:  # a backward() call began here
+                    span = scan(unpacked, at + 1, i + 2, f, self.last_members, grad)
+                    if span is not None:
+                        chosen.unreplayed = partial(
+                            pass_steps, unpacked, span, chosen.output, chosen.order, chosen.grad_before, childless
+                        )
+                        self.end_pass()
+                        resume, i, f = span.end + 1, span.end_ints, span.end_floats
+                        continue
             elif kind == END_PASS:
                 self.end_pass()
             elif kind == VIEW:
@@ -169,10 +188,16 @@ class Replay:
 
     def root(self, k: int) -> int:
         """The newest value made so far that depends on k and feeds nothing."""
+        consumers = self.consumers
+        if consumers is None:
+            consumers = self.consumers = [[] for _ in self.nodes]
+            for made in self.nodes:
+                for child in made.children:
+                    consumers[child].append(made.index)
         best, seen, stack = k, {k}, [k]
         while stack:
             node = stack.pop()
-            users = [user for user in self.consumers[node] if self.made_at[user] <= self.at]
+            users = [user for user in consumers[node] if self.made_at[user] <= self.at]
             if not users and node > best:
                 best = node
             for user in users:

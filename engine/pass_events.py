@@ -1,0 +1,107 @@
+"""A backward() pass whose steps are replayed from its events only when they are first asked for.
+
+A training loop makes a pass per epoch and the page shows one at a time, so building every step
+of every pass (thousands of Step records a pass) is work the server mostly throws away. The
+replay (engine/trace.py) hands a plain pass to `scan`: when its events are only `_backward` calls
+and grad writes to the pass's own values, it takes the grads the pass leaves and passes over its
+events; `pass_steps` replays them into steps, from the grads the pass began with, when the pass's
+steps are first read. Any other pass (a data write, a nested backward(), a draw_dot in it, a grad
+written to a value outside its graph) is replayed step by step as before.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from typing import Any
+
+from engine.program.events import END_PASS, END_STEP, STEP, WRITE
+from engine.record import Step
+
+
+@dataclass(frozen=True)
+class Events:
+    """A run's events, unpacked: the kinds, their integers and their numbers."""
+
+    kinds: array[Any]
+    ints: array[Any]
+    floats: array[Any]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The events of one pass, from the one after its PASS to its END_PASS: the index and the offsets into
+    the integers and the numbers of each."""
+
+    start: int
+    start_ints: int
+    start_floats: int
+    end: int
+    end_ints: int
+    end_floats: int
+
+
+def scan(events: Events, start: int, i: int, f: int, members: set[int], grad: list[float]) -> Span | None:
+    """The span of a plain pass whose events begin at `start` (offsets i and f), with `grad` brought to where
+    the pass leaves it; None (and `grad` untouched) when the pass is not plain or has no end."""
+    kinds, ints, floats = events.kinds, events.ints, events.floats
+    written: dict[int, float] = {}
+    first_i, first_f = i, f
+    for at in range(start, len(kinds)):
+        kind = kinds[at]
+        if kind == WRITE:
+            k = ints[i]
+            if not ints[i + 1] or k not in members:  # a data write, or a grad outside the graph
+                return None
+            written[k] = floats[f]
+            i += 3
+            f += 1
+        elif kind == STEP:
+            if ints[i] not in members:
+                return None
+            i += 2
+        elif kind == END_PASS:
+            for k, after in written.items():
+                grad[k] = after
+            return Span(start, first_i, first_f, at, i, f)
+        elif kind != END_STEP:  # a nested backward(), a view, a binding
+            return None
+    return None
+
+
+def pass_steps(
+    events: Events, span: Span, output: int, order: list[int], grad_before: list[float], childless: list[bool]
+) -> list[Step]:
+    """The steps of a plain pass, replayed from its events as engine/trace.py replays any pass: the first
+    write of the output's grad is the seed, any other write outside a `_backward` call is a grad set there,
+    and a leaf's `_backward` with no deposit is left out."""
+    kinds, ints, floats = events.kinds, events.ints, events.floats
+    grad = dict(zip(order, grad_before, strict=True))
+    steps: list[Step] = []
+    open_steps: list[Step] = []
+    seeded = False
+    i, f = span.start_ints, span.start_floats
+    for at in range(span.start, span.end):
+        kind = kinds[at]
+        if kind == WRITE:
+            k, line, after = ints[i], ints[i + 2], floats[f]
+            i += 3
+            f += 1
+            before, grad[k] = grad[k], after
+            if open_steps:
+                open_steps[-1].deposits.append((k, before, after))
+                open_steps[-1].lines.append(line)
+            elif k == output and not seeded:
+                seeded = True
+            else:
+                steps.append(Step(k, line, before, set=after, event=at))
+        elif kind == STEP:
+            step = Step(ints[i], ints[i + 1], grad[ints[i]], event=at)
+            i += 2
+            steps.append(step)
+            open_steps.append(step)
+        elif open_steps:  # END_STEP
+            step = open_steps.pop()
+            if childless[step.node] and not step.deposits and steps[-1] is step:
+                steps.pop()
+    return steps
