@@ -60,25 +60,32 @@ class Watch:
 def set_attribute(value: Any, obj: Any, name: str, line: int) -> None:
     """`x.grad = v`: the write, then the recorder hears of it (not of an object that is not a value yet)."""
     setattr(obj, name, value)
-    if id(obj) in _index or name == "_prev" or id(obj) in _pending:
-        Current.recorder.wrote(obj, name, value, line)
+    k = _index.get(id(obj))
+    if k is not None:
+        Current.recorder.changed(k, name, value, line)
+    elif name == "_prev" or id(obj) in _pending:
+        Current.recorder.register(obj)
 
 
 def wrote(obj: Any, name: str, line: int) -> None:
     """After `x.grad += v`: the recorder hears of the new number."""
-    if id(obj) in _index or name == "_prev" or id(obj) in _pending:
-        Current.recorder.wrote(obj, name, getattr(obj, name), line)
+    k = _index.get(id(obj))
+    if k is not None:
+        Current.recorder.changed(k, name, getattr(obj, name), line)
+    elif name == "_prev" or id(obj) in _pending:
+        Current.recorder.register(obj)
 
 
 def step(obj: Any, line: int) -> Any:
     """`x._backward()`: one backward step of a value, its grad writes its deposits."""
-    recorder = Current.recorder
-    k = recorder.index.get(id(obj))
+    k = _index.get(id(obj))
     if k is None:
         return obj._backward()
+    recorder = Current.recorder
     if not recorder.open_passes:
         recorder.manual = True
-    recorder.event(STEP, k, line or (0 if recorder.open_passes else recorder.running_line()))
+    recorder.kinds.append(STEP)
+    recorder.ints.extend((k, line or (0 if recorder.open_passes else recorder.running_line())))
     recorder.open_steps += 1
     try:
         return obj._backward()

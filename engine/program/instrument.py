@@ -9,7 +9,8 @@ Nothing here changes what a program computes. Each rewrite keeps Python's order 
   grad before it evaluates y);
 - `x._backward()` becomes `__bp_step__(x, line)`, `x.backward(...)` becomes `__bp_pass__(x, line, ...)`;
 - `x.format` and `x.format_map` become `__bp_format__(x, 'format')`, checked at run time;
-- `return v` in a function becomes `return __bp_ret__(v)`, so a call's group knows its output;
+- `return v` in a function becomes `return __bp_ret__(v)`, so a call's group knows its output, except
+  in a value's own class (one that writes `_prev`): its methods are the engine, never a group;
 - after each module-scope assignment, `__bp_bind__(a, 'a', line)` names the value bound;
 - the last expression statement of each `# %%` cell becomes `__bp_out__(cell, value)` (its Out[n]);
 - in the shorthand, `a = 2.0` at module scope becomes `a = __bp_leaf__(2.0, 'a')`;
@@ -45,6 +46,7 @@ class Instrument(ast.NodeTransformer):
 
     def __init__(self, library: bool) -> None:
         self.in_function = 0
+        self.value_classes: list[bool] = []  # per class being visited: whether it is a value's (it writes _prev)
         self.initialising: list[str | None] = []  # per function being visited: `self` in an __init__, else None
         self.library = library  # a prelude module: its lines are not the program's, the recorder finds those
 
@@ -126,15 +128,23 @@ class Instrument(ast.NodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
         outer, self.in_function = self.in_function, 0  # a class body's statements are not a function's
+        self.value_classes.append(any(_writes_prev(inner) for inner in ast.walk(node)))
         self.generic_visit(node)
+        self.value_classes.pop()
         self.in_function = outer
         return node
 
     def visit_Return(self, node: ast.Return) -> ast.Return:
         self.generic_visit(node)
-        if node.value is not None and self.in_function:
+        in_value_class = bool(self.value_classes) and self.value_classes[-1]
+        if node.value is not None and self.in_function and not in_value_class:
             node.value = hook("ret", node.value, node.value)
         return node
+
+
+def _writes_prev(node: ast.AST) -> bool:
+    """Whether a node writes an attribute `_prev`: the mark of a value's class (`self._prev = set(_children)`)."""
+    return isinstance(node, ast.Attribute) and node.attr == "_prev" and isinstance(node.ctx, ast.Store)
 
 
 def instrument(

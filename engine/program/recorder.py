@@ -145,26 +145,26 @@ class Recorder:
     def wrote(self, obj: Any, name: str, value: Any, line: int) -> None:
         """A write of data, grad or _prev: an event for a value, perhaps the one that makes it one."""
         k = self.index.get(id(obj))
-        if k is None:
-            if name == "_prev" or id(obj) in self.pending:
-                self.register(obj)
-            return
+        if k is not None:
+            self.changed(k, name, value, line)
+        elif name == "_prev" or id(obj) in self.pending:
+            self.register(obj)
+
+    def changed(self, k: int, name: str, value: Any, line: int) -> None:
+        """A write of value k's data or grad (of its _prev, nothing): an event."""
         field = FIELD_NUMBERS.get(name)
         number = value if type(value) is float else as_number(value)
         if field is None or number is None:
             return
         if number - number != 0:  # infinite or NaN
             self.check_finite(number, name)
-        outside = not self.open_passes and not self.open_steps
-        if field == 1 and outside and number != 0:
-            self.manual = True
-        if not line and outside:  # a write in micrograd's own code (zero_grad): the program's line that led there
-            line = self.running_line()
+        if not self.open_passes and not self.open_steps:
+            if field and number != 0:
+                self.manual = True
+            if not line:  # a write in micrograd's own code (zero_grad): the program's line that led there
+                line = self.running_line()
         self.kinds.append(WRITE)
-        ints = self.ints
-        ints.append(k)
-        ints.append(field)
-        ints.append(line)
+        self.ints.extend((k, field, line))
         self.floats.append(number)
         if len(self.kinds) > self.max_events:
             raise Limit(f"the program changed values more than {self.max_events:,} times")
@@ -196,19 +196,23 @@ class Recorder:
         kinds = self.code_kinds.get(cls)
         if kinds is None:
             kinds = self.code_kinds[cls] = {}
+        known_places = self.places.known
         frame: FrameType | None = sys._getframe(2)
         place: tuple[int, int, int] | None = None
         group_frame: FrameType | None = None
-        while frame is not None and (place is None or group_frame is None):
+        while frame is not None:
             code = frame.f_code
             kind = kinds.get(id(code))
             if kind is None:
                 kind = kinds[id(code)] = self.code_kind(code, cls)
                 self.codes.append(code)
-            if kind & PLACE and place is None:
-                place = self.places.place(frame)
-            if kind & CALL and group_frame is None:
-                group_frame = frame
+            if kind:  # the hooks' frames and the value's own methods are passed over: most frames are these
+                if kind & PLACE and place is None:
+                    place = known_places.get((id(code), frame.f_lasti)) or self.places.place(frame)
+                if kind & CALL and group_frame is None:
+                    group_frame = frame
+                if place is not None and group_frame is not None:
+                    break
             frame = frame.f_back
         line, column, expr = place or (1, 1, self.places.expr(""))
         if group_frame is None:
