@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from engine.errors import ProgramError
@@ -184,20 +185,30 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     numbers, ints, operands = (
         unpack(values[key], code) for key, code in (("numbers", "d"), ("ints", "i"), ("operands", "i"))
     )
-    nodes: list[Node] = []
     made_at = list(ints[3::VALUE_INTS])
-    group_ids = [f"g{i}" for i in range(len(groups))]
-    start = 0
-    columns = zip(message["ops"], message["labels"], *(ints[i::VALUE_INTS] for i in range(VALUE_INTS)), strict=True)
+    group_ids = [*(f"g{i}" for i in range(len(groups))), None]  # [-1]: made in no call
     exprs = message["exprs"]
-    for k, (op, label, line, column, group, _, count, expr) in enumerate(columns):
-        children = tuple(operands[start : start + count])
-        start += count
-        group_id = group_ids[group] if group >= 0 else None
-        made = numbers[2 * k]
-        nodes.append(
-            Node(k, children, op[:label_chars], label[:label_chars], line, column, group_id, made, exprs[expr])
+    ends = list(accumulate(ints[4::VALUE_INTS]))
+    starts = [0, *ends][:-1]
+    children = operands.tolist()
+    columns = zip(
+        message["ops"], message["labels"], ints[0::VALUE_INTS], ints[1::VALUE_INTS], ints[2::VALUE_INTS],
+        ints[5::VALUE_INTS], starts, ends, numbers[0::2], strict=True,
+    )  # fmt: skip
+    nodes = [
+        Node(
+            k,
+            tuple(children[start:end]),
+            op[:label_chars],
+            label[:label_chars],
+            line,
+            column,
+            group_ids[group],
+            made,
+            exprs[expr],
         )
+        for k, (op, label, line, column, group, expr, start, end, made) in enumerate(columns)
+    ]
     replay = Replay(nodes, list(numbers[0::2]), list(numbers[1::2]), made_at)
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
