@@ -51,8 +51,7 @@ class Replay:
         steps = self.steps
         childless = [not node.children for node in self.nodes]
         unpacked = Events(kinds, ints, floats)
-        last = len(kinds) - 1
-        resume = 0  # events before this one were passed over: a leaf's step, or a plain pass replayed when asked
+        resume = 0  # events before this one were passed over: a plain pass, replayed when its steps are read
         i = f = 0
         for at, kind in enumerate(kinds):
             if at < resume:
@@ -72,11 +71,7 @@ class Replay:
                 continue
             self.at = at
             if kind == STEP:
-                k = ints[i]
-                if self.current is not None and childless[k] and at < last and kinds[at + 1] == END_STEP:
-                    resume = at + 2  # a leaf's `lambda: None` in a pass: nothing to show (as end_step drops it)
-                else:
-                    self.begin_step(k, ints[i + 1])
+                self.begin_step(ints[i], ints[i + 1])
             elif kind == END_STEP:
                 self.end_step()
             elif kind == PASS:

@@ -84,14 +84,20 @@ def step(obj: Any, line: int) -> Any:
     recorder = Current.recorder
     if not recorder.open_passes:
         recorder.manual = True
-    recorder.kinds.append(STEP)
+    kinds = recorder.kinds
+    at = len(kinds)
+    kinds.append(STEP)
     recorder.ints.extend((k, line or (0 if recorder.open_passes else recorder.running_line())))
     recorder.open_steps += 1
     try:
         return obj._backward()
     finally:
         recorder.open_steps -= 1
-        recorder.event(END_STEP)
+        if recorder.open_passes and recorder.leaf[k] and len(kinds) == at + 1:
+            del kinds[at]  # a leaf's `lambda: None` in a pass, nothing done: no step to show
+            del recorder.ints[-2:]
+        else:
+            recorder.event(END_STEP)
 
 
 def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
