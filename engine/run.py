@@ -10,6 +10,8 @@ import gc
 import signal
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
 from engine.checks.hints import with_hint
 from engine.errors import ProgramError
@@ -17,13 +19,13 @@ from engine.figures import draw_plots
 from engine.jail import Jail, JailLimits
 from engine.jail.client import default_environment
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.program.check import check_program
-from engine.program.source import blank_notebook_lines, compile_tree, syntax_tree
+from engine.program.prepare import prepare, to_message
 from engine.record import GC_THRESHOLDS, Run, build_run
 
 TARGET = "engine.program.execute:execute"
 gc.set_threshold(*GC_THRESHOLDS)  # a replay makes tens of thousands of objects; kept runs hold many more
 PRECHECK_CHARS = 20_000  # programs up to this length are checked here before a process is started
+PREPARED_PROGRAMS = 32  # programs kept prepared for their next run (a nudge, an override, a check's reruns)
 STACK_BYTES = 256 * 2**20  # the run's main thread may grow its stack this far: deep recursion is a RecursionError
 JAIL_ENV = {**default_environment(), "PYTHONHASHSEED": "0"}  # one set order of strings in every run, on every worker
 
@@ -46,28 +48,28 @@ def jail() -> Jail:
         return Programs.jail
 
 
-def check_source(source: str, limits: Limits) -> None:
-    """Refuse a program the static wall or the compiler refuses, here and at once, before any process is started.
+@lru_cache(maxsize=PREPARED_PROGRAMS)
+def check_source(source: str, limits: Limits) -> dict[str, Any] | None:
+    """Refuse a program the static wall or the compiler refuses, here and at once, before any process is started;
+    else the program prepared to run (engine/program/prepare.py), kept for the next run of the same text.
 
-    Only a program of at most PRECHECK_CHARS: parsing costs the server memory (a list literal of 200,000
-    characters took 97 MiB), so a larger one is parsed and checked in the jail alone.
+    Only a program of at most PRECHECK_CHARS (None for a longer one): parsing costs the server memory (a list
+    literal of 200,000 characters took 97 MiB), so a larger one is parsed and checked in the jail alone.
     """
     if len(source) > PRECHECK_CHARS:
-        return
-    text, _ = blank_notebook_lines(source)
-    tree = syntax_tree(text, limits)
-    check_program(tree)
-    compile_tree(tree, "<program>")
+        return None
+    return to_message(prepare(source, limits))
 
 
 def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping[int, float] | None = None) -> Run:
     """Run a program in the jail under the limits, with leaf data replaced by index where each is made."""
     try:
-        check_source(source, limits)
+        prepared = check_source(source, limits)
     except ProgramError as error:
         raise error.with_source(source) from None
     request = {
         "source": source,
+        "prepared": prepared,
         "limits": limits.__dict__,
         "overrides": {str(k): v for k, v in (overrides or {}).items()},
     }

@@ -1,8 +1,9 @@
 """A run, inside the jail: program text in, the recorder's message out (plain JSON data).
 
-`execute` is the jail's target. It checks the program (the static wall), instruments and compiles
-it, runs it with the recorder listening, and reports what happened, an error included, with
-everything recorded before the error.
+`execute` is the jail's target. It takes the program as the server prepared it (checked by the
+static wall, instrumented and compiled: engine/program/prepare.py), or prepares a program too long
+to parse there itself, runs it with the recorder listening, and reports what happened, an error
+included, with everything recorded before the error.
 """
 
 from __future__ import annotations
@@ -21,18 +22,10 @@ from engine.errors import ProgramError
 from engine.jail import Deadline, stand_down
 from engine.limits import Limits
 from engine.program import hooks, modules, pyplot
-from engine.program.check import check_program
 from engine.program.events import pack
-from engine.program.instrument import instrument
+from engine.program.prepare import from_message, prepare
 from engine.program.recorder import PROGRAM, Limit, NonFinite, Recorder
-from engine.program.source import (
-    blank_notebook_lines,
-    cell_starts,
-    compile_tree,
-    is_shorthand,
-    method_call_starts,
-    syntax_tree,
-)
+from engine.program.source import cell_starts
 from engine.record import GC_THRESHOLDS
 
 MAX_PATH_ITEMS = 200_000  # items read in the search for the paths of parameters
@@ -60,21 +53,16 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
     error: dict[str, Any] | None = None
     namespace: dict[str, Any] = {"__builtins__": modules.BUILTIN_NAMES, "__name__": "__main__"}
     try:
-        text, notes = blank_notebook_lines(source)
-        recorder.notes.extend((note.line, note.message) for note in notes)
-        tree = syntax_tree(text, limits)
-        check_program(tree)
-        recorder.places.call_starts = method_call_starts(tree)
-        more: list[Any] = []
-        lines = text.split("\n")
-        code = compile_tree(instrument(tree, cell_starts(text), is_shorthand(tree), more, lines=lines), PROGRAM)
-        recorder.notes.extend((note.line, note.message) for note in more)
+        # checked, instrumented and compiled on the server when it was short enough to parse there
+        prepared = from_message(request["prepared"]) if request.get("prepared") else prepare(source, limits)
+        recorder.notes.extend((note.line, note.message) for note in prepared.notes)
+        recorder.places.call_starts = prepared.call_starts
         random.seed(0)
         modules.seed_numpy(0)  # numpy's generator too: an unseeded program draws the same numbers on every worker
         gc.set_threshold(*GC_THRESHOLDS)
         sys.setrecursionlimit(limits.max_recursion)
         sys.stdout = sys.stderr = Console()
-        exec(code, namespace)
+        exec(prepared.code, namespace)
         recorder.flush()
         finish(recorder)
     except ProgramError as refused:
