@@ -196,23 +196,19 @@ class Recorder:
         kinds = self.code_kinds.get(cls)
         if kinds is None:
             kinds = self.code_kinds[cls] = {}
-        known_places = self.places.known
         frame: FrameType | None = sys._getframe(2)
         place: tuple[int, int, int] | None = None
         group_frame: FrameType | None = None
-        while frame is not None:
+        while frame is not None and (place is None or group_frame is None):
             code = frame.f_code
             kind = kinds.get(id(code))
             if kind is None:
                 kind = kinds[id(code)] = self.code_kind(code, cls)
                 self.codes.append(code)
-            if kind:  # the hooks' frames and the value's own methods are passed over: most frames are these
-                if kind & PLACE and place is None:
-                    place = known_places.get((id(code), frame.f_lasti)) or self.places.place(frame)
-                if kind & CALL and group_frame is None:
-                    group_frame = frame
-                if place is not None and group_frame is not None:
-                    break
+            if kind & PLACE and place is None:
+                place = self.places.place(frame)
+            if kind & CALL and group_frame is None:
+                group_frame = frame
             frame = frame.f_back
         line, column, expr = place or (1, 1, self.places.expr(""))
         if group_frame is None:
