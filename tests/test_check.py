@@ -16,7 +16,7 @@ import numpy
 import pytest
 
 from engine.errors import ProgramError
-from engine.program.check import check_attribute_name, check_dataclass, check_format_string, check_program
+from engine.program.check import check_program
 from engine.program.policy import (
     BUILTINS,
     DATA_MODEL_METHODS,
@@ -26,6 +26,7 @@ from engine.program.policy import (
     REFUSED_BUILTINS,
     WITHHELD_NAMES,
 )
+from engine.program.runtime_check import check_attribute_name, check_dataclass, check_format_string
 
 INTERNALS = "names that begin and end with __ reach Python's internals"
 

@@ -9,10 +9,10 @@ import builtins
 import sys
 from typing import Any
 
-from engine.program.check import check_attribute_name, check_format_string
 from engine.program.events import BIND, END_PASS, END_STEP, PASS, STEP
 from engine.program.instrument import WATCHED
 from engine.program.recorder import Limit, Recorder
+from engine.program.runtime_check import check_attribute_name, check_format_string
 
 
 class Refused(BaseException):

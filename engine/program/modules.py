@@ -18,11 +18,11 @@ from typing import Any
 import numpy
 
 from engine.program import hooks, pyplot
-from engine.program.check import check_dataclass, unavailable_name
 from engine.program.events import VIEW
 from engine.program.instrument import instrument
 from engine.program.policy import BUILTINS, LATER_MODULES, MODULES
 from engine.program.recorder import LIBRARY
+from engine.program.runtime_check import check_dataclass, unavailable_name
 
 ENGINE = "<micrograd.engine>"  # the built-in Value's file name: its frames are the engine's, never the program's
 HOOKS = {
@@ -154,10 +154,11 @@ def compile_library(file: str, filename: str) -> CodeType:
     return compile(instrument(ast.parse(text), [1], False, [], library=True), filename, "exec")
 
 
-def run_library(file: str, filename: str, name: str) -> dict[str, Any]:
-    """Run a prelude module; its namespace."""
+def run_library(filename: str, name: str, *files: str) -> dict[str, Any]:
+    """Run a prelude module, its files in order in one namespace; its namespace."""
     namespace: dict[str, Any] = {"__builtins__": BUILTIN_NAMES, "__name__": name}
-    exec(compile_library(file, filename), namespace)
+    for file in files:
+        exec(compile_library(file, filename), namespace)
     return namespace
 
 
@@ -188,15 +189,15 @@ OWN_MODULES = ("micrograd", "graphviz", "matplotlib", "torch")  # the explorer's
 PROXIES: dict[str, Module] = {name: _module_view(name) for name in MODULES if not name.startswith(OWN_MODULES)}
 PROXIES["numpy"].random = PROXIES["numpy.random"]
 PROXIES["dataclasses"].dataclass = checked_dataclass
-VALUE = run_library("value.py", ENGINE, "micrograd.engine")["Value"]
+VALUE = run_library(ENGINE, "micrograd.engine", "value.py")["Value"]
 BUILTIN_NAMES["Value"] = VALUE
 BUILTIN_NAMES["__bp_leaf__"] = lambda number, name: VALUE(number, label=name)  # the shorthand's `a = 2.0`
-MICROGRAD_VALUE = run_library("micrograd.py", ENGINE, "micrograd.engine")["Value"]
+MICROGRAD_VALUE = run_library(ENGINE, "micrograd.engine", "micrograd.py")["Value"]
 PROXIES["micrograd.engine"] = Module(__name__="micrograd.engine", Value=MICROGRAD_VALUE)
 PROXIES["graphviz"] = Module(__name__="graphviz", Digraph=Digraph)
-_NN = run_library("nn.py", LIBRARY, "micrograd.nn")
+_NN = run_library(LIBRARY, "micrograd.nn", "nn.py")
 PROXIES["micrograd.nn"] = Module(__name__="micrograd.nn", **{name: _NN[name] for name in MODULES["micrograd.nn"]})
-TORCH = run_library("torch.py", ENGINE, "torch")
+TORCH = run_library(ENGINE, "torch", "torch_numbers.py", "torch.py")
 TORCH["double"] = TORCH["float64"]
 PROXIES["torch"] = Module(__name__="torch", **{name: TORCH[name] for name in MODULES["torch"]})
 PROXIES["matplotlib.pyplot"] = Module(

@@ -130,7 +130,7 @@ MODULES: dict[str, frozenset[str]] = {
         pvariance quantiles stdev variance
     """),
     # dataclass reads the attribute each field names: the module's view must refuse a class that
-    # check.check_dataclass refuses (a class made with type() can name a field __getattribute__)
+    # runtime_check.check_dataclass refuses (a class made with type() can name a field __getattribute__)
     "dataclasses": _names("Field FrozenInstanceError InitVar KW_ONLY MISSING dataclass field fields is_dataclass"),
     "typing": _names("""
         AbstractSet Annotated Any AnyStr Callable ChainMap ClassVar Collection Concatenate Container
