@@ -78,6 +78,11 @@ def parent_of(jail: Jail) -> int:
     return pid
 
 
+def leftovers(jail: Jail, result: JailResult) -> list[int]:
+    """The parent's children other than the spare it had forked for the next run: none, once a run is over."""
+    return [pid for pid in children_of(parent_of(jail)) if pid != result.spare]
+
+
 def resident_bytes() -> int:
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
@@ -213,7 +218,7 @@ def test_cant_fork_or_exec(jail: Jail, code: str, expected: str) -> None:
     result = run(jail, f"import os\n{code}\nresult = 'still here'")
     ended = result.failure or (result.message or {}).get("error")
     assert ended == expected
-    assert children_of(parent_of(jail)) == []
+    assert leftovers(jail, result) == []
     assert not Path("/tmp/jailed").exists()
 
 
@@ -318,7 +323,7 @@ def test_a_c_level_endless_computation_is_killed_at_the_hard_deadline(jail: Jail
     assert (result.message, result.timed_out) == (None, True)
     assert result.failure == "the program ran longer than 0.4 s and was stopped"
     assert 0.7 <= result.seconds < 2.0
-    assert children_of(parent_of(jail)) == []
+    assert leftovers(jail, result) == []
 
 
 def test_a_huge_power_is_stopped_at_its_line(jail: Jail) -> None:
@@ -396,16 +401,43 @@ def test_a_killed_parent_is_replaced_and_close_leaves_no_process() -> None:
         assert jail.pids() == [second]
         thread.start()
         deadline = time.monotonic() + 2
-        while not (children := children_of(second)) and time.monotonic() < deadline:
+        while len(children := children_of(second)) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert len(children) == 1
+        assert len(children) == 2  # the run's child and the spare forked for the next run
     finally:
         jail.close()
     thread.join()
     assert running[0].failure == "the jail was closed before the program ended"
     assert jail.pids() == []
-    assert not alive(first) and not alive(second) and not alive(children[0])
+    assert not alive(first) and not alive(second) and not any(alive(child) for child in children)
     assert first not in children_of(os.getpid()) and second not in children_of(os.getpid())
+
+
+def test_each_run_goes_to_the_child_forked_for_it_ahead_which_holds_nothing_while_it_waits(jail: Jail) -> None:
+    first = run(jail, "result = 1")
+    assert first.pid is not None and first.spare is not None and first.spare != first.pid
+    parent = parent_of(jail)
+    assert children_of(parent) == [first.spare]
+    descriptors = sorted(int(fd.name) for fd in Path(f"/proc/{first.spare}/fd").iterdir())
+    assert descriptors[:3] == [0, 1, 2] and len(descriptors) == 4  # and the channel it waits on: no run's socket
+    status = Path(f"/proc/{first.spare}/stat").read_text().rsplit(")", 1)[1].split()
+    assert status[0] == "S"  # asleep on its channel
+    second = run(jail, "result = 2")
+    assert second.pid == first.spare and second.message == {"result": 2, "error": None}
+    assert second.spare not in (None, first.pid, first.spare)
+
+
+def test_a_spare_that_died_waiting_costs_its_run_nothing(jail: Jail) -> None:
+    spare = run(jail, "result = 1").spare
+    assert spare is not None
+    os.kill(spare, signal.SIGKILL)
+    deadline = time.monotonic() + 2
+    while alive(spare) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    after = run(jail, "result = 'forked for it'")
+    assert after.message == {"result": "forked for it", "error": None}
+    assert after.pid != spare and after.spare is not None
+    assert run(jail, "result = 3").pid == after.spare
 
 
 def test_a_target_that_cannot_be_imported_makes_the_jail_unavailable() -> None:

@@ -1,5 +1,8 @@
 """What a forked child does: wall itself in, call the target on the request, write one frame, exit.
 
+A child forked ahead of its run (a spare) first waits for its order and the run's socket on a
+channel from the parent, holding no other descriptor of the parent's; then it does the same.
+
 In this order: follow the parent in death and dump no core; keep no descriptor but the run's socket
 (moved to fd 3) and /dev/null on 0, 1 and 2; forget the environment; set the resource limits; arm
 the deadline's timer; load the seccomp filter (last: loading it needs calls it forbids); drop the
@@ -19,6 +22,7 @@ import contextlib
 import os
 import resource
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -28,10 +32,12 @@ from typing import Any, NoReturn
 
 from engine.jail.protocol import (
     HEADER,
+    MAX_ORDER_BYTES,
     MAX_REQUEST_BYTES,
     MAX_RESULT_BYTES,
     JailLimits,
     ProtocolError,
+    decode_order,
     encode_frame,
     read_frame,
     write_all,
@@ -80,6 +86,27 @@ def run_child(prepared: Prepared, run_fd: int, limits: JailLimits, probe: bool) 
     try:
         _leave_parent(prepared)
         _keep_only(run_fd)
+        code = _run(prepared, limits, probe)
+    finally:
+        os._exit(code)
+
+
+def run_spare(prepared: Prepared, channel_fd: int) -> NoReturn:
+    """The whole life of a child forked ahead of its run: wait on its channel for the run's order and socket,
+    then live as run_child does. While it waits it holds no descriptor of the parent's but its standard ones
+    and the channel, is not yet walled in, and uses no processor time."""
+    code = 1
+    try:
+        _leave_parent(prepared)
+        os.closerange(RUN_FD, channel_fd)
+        os.closerange(channel_fd + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+        channel = socket.socket(fileno=channel_fd)
+        data, fds, flags, _ = socket.recv_fds(channel, MAX_ORDER_BYTES, 1)
+        channel.close()
+        if len(fds) != 1 or flags & (socket.MSG_CTRUNC | socket.MSG_TRUNC):
+            os._exit(0)  # the parent closed the channel (it is shutting down), or sent no run
+        limits, probe = decode_order(data)
+        _keep_only(fds[0])
         code = _run(prepared, limits, probe)
     finally:
         os._exit(code)

@@ -6,9 +6,12 @@ parent imports them, says it is ready on the control socket (or why it cannot be
 
 Each order on the control socket (a SOCK_SEQPACKET pair with the server) carries a run's limits
 and two descriptors: the child's end of the run's socket and the parent's end of its status
-socket. The parent forks; the child takes the run's socket; the parent keeps the status socket,
-and once it has reaped the child writes there how it ended (exit code or signal, and whether it
-was killed at its hard deadline), then closes it. The parent never starts a thread, so that fork
+socket. The child is forked ahead: a spare waits on a channel of its own, holding nothing else,
+and the parent hands it the order and the run's socket, then forks the next spare while the run
+goes on (so a run never waits for its fork; if the spare has died, the parent forks one for the
+order). The parent keeps the status socket, and once it has reaped the child writes there how it
+ended (exit code or signal, whether it was killed at its hard deadline, its pid and the spare's),
+then closes it. The parent never starts a thread, so that fork
 is safe; it signals no process but children it has not reaped; it ignores SIGINT (the server's
 Ctrl+C); and when the control socket closes, the server is gone: it kills its children, reaps
 them and exits.
@@ -30,11 +33,19 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from engine.jail.child import Prepared, describe_error, run_child
+from engine.jail.child import Prepared, describe_error, run_child, run_spare
 from engine.jail.protocol import MAX_ORDER_BYTES, ProtocolError, decode_order, encode_frame
 from engine.jail.syscalls import FilterUnavailable, compile_filter, load_prctl
 
 POLL_SECONDS = 1.0  # the longest the loop sleeps: SIGCHLD, an order or the next deadline wakes it sooner
+
+
+@dataclass
+class _Spare:
+    """A child forked ahead of the next order (engine/jail/child.py, run_spare), waiting on its channel."""
+
+    pid: int
+    channel: int  # the parent's end of the socket pair the spare waits on
 
 
 @dataclass
@@ -93,26 +104,70 @@ def serve(control: socket.socket, prepared: Prepared) -> None:
     poller.register(control, select.POLLIN)
     poller.register(wake_read, select.POLLIN)
     listening = True
+    spare: list[_Spare] = []  # at most one: the child the next order goes to
     while listening or runs:
+        if listening and not spare:
+            spare.extend(_fork_spare(control, prepared))
         for fd, _ in poller.poll(_timeout_ms(runs)):
             if fd == wake_read:
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_read, 4_096):
                         pass
-            elif not _accept(control, runs, prepared):
+            elif not _accept(control, runs, prepared, spare):
                 listening = False
                 poller.unregister(control)
+                _close(*(waiting.channel for waiting in spare))  # it reads the end of its channel and exits
+                spare.clear()
                 for pid, run in runs.items():
                     _kill(pid, run, "shutdown")
-        _reap(runs)
+        _reap(runs, spare)
         now = time.monotonic()
         for pid, run in runs.items():
             if now >= run.hard_deadline:
                 _kill(pid, run, "deadline")
 
 
-def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared) -> bool:
-    """Take one order and fork its child; False when the control socket has closed."""
+def _fork_spare(control: socket.socket, prepared: Prepared) -> list[_Spare]:
+    """A child forked ahead of the next order, so that a run does not wait for its fork; none if it cannot be."""
+    try:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    except OSError:
+        return []
+    try:
+        pid = os.fork()
+    except OSError:
+        ours.close()
+        theirs.close()
+        return []
+    if pid == 0:
+        try:
+            control.detach()  # the child's copies are closed with every other descriptor; never close them twice
+            ours.detach()
+            run_spare(prepared, theirs.detach())
+        finally:
+            os._exit(1)
+    theirs.close()
+    return [_Spare(pid, ours.detach())]
+
+
+def _hand_over(spare: list[_Spare], order: bytes, run_fd: int) -> int | None:
+    """Give an order and its run's socket to the spare child; its pid, or None when there is none or it has died."""
+    if not spare:
+        return None
+    waiting = spare.pop()
+    channel = socket.socket(fileno=waiting.channel)
+    try:
+        socket.send_fds(channel, [order], [run_fd])
+    except OSError:
+        return None  # it died: reaped as any child, it is no run's
+    finally:
+        channel.close()
+    return waiting.pid
+
+
+def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared, spare: list[_Spare]) -> bool:
+    """Take one order and give it to the spare child, or fork one for it; False when the control socket has
+    closed."""
     try:
         data, fds, flags, _ = socket.recv_fds(control, MAX_ORDER_BYTES, 2)
     except OSError:
@@ -128,25 +183,27 @@ def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared) -
     except ProtocolError:
         _close(run_fd, status_fd)
         return True
-    try:
-        pid = os.fork()
-    except OSError as error:
-        _report(status_fd, {"error": f"the jail could not fork ({error.strerror})"})
-        _close(run_fd)
-        return True
-    if pid == 0:
+    pid = _hand_over(spare, data, run_fd)
+    if pid is None:
         try:
-            control.detach()  # the child's copy is closed with every other descriptor; never close it twice
-            run_child(prepared, run_fd, limits, probe)
-        finally:
-            os._exit(1)
+            pid = os.fork()
+        except OSError as error:
+            _report(status_fd, {"error": f"the jail could not fork ({error.strerror})"})
+            _close(run_fd)
+            return True
+        if pid == 0:
+            try:
+                control.detach()  # the child's copy is closed with every other descriptor; never close it twice
+                run_child(prepared, run_fd, limits, probe)
+            finally:
+                os._exit(1)
     _close(run_fd)
     runs[pid] = _Run(status_fd, time.monotonic() + limits.wall_seconds + limits.grace_seconds)
     return True
 
 
-def _reap(runs: dict[int, _Run]) -> None:
-    """Reap every child that has ended and write its status frame."""
+def _reap(runs: dict[int, _Run], spare: list[_Spare]) -> None:
+    """Reap every child that has ended and write its status frame (with its pid, and the spare's)."""
     while runs:
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
@@ -164,6 +221,8 @@ def _reap(runs: dict[int, _Run]) -> None:
                     "killed": run.killed,
                     "cpu_seconds": usage.ru_utime + usage.ru_stime,
                     "max_rss_kib": usage.ru_maxrss,
+                    "pid": pid,
+                    "spare": spare[0].pid if spare else None,
                 },
             )
 

@@ -150,7 +150,7 @@ class Exchange:
     message: dict[str, Any] | None = None  # the target's return value
     failure: str | None = None  # the child's: "wall", "cpu", "memory", "result", "request"; or "garbled"
     unavailable: str | None = None  # why the child could not be walled in
-    status: dict[str, Any] | None = None  # the parent's: exit, signal, killed, cpu_seconds, max_rss_kib
+    status: dict[str, Any] | None = None  # the parent's: exit, signal, killed, cpu_seconds, max_rss_kib, pid, spare
     late: bool = False  # no status by the client's own deadline
     lost: bool = False  # the status socket closed with no status: the parent died
 
