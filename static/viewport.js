@@ -45,8 +45,8 @@ export class Viewport {
     return { kept, unit };
   }
 
-  // A new picture in place (`shown`: what close() returned); with `around`, the element of that id is
-  // put in the middle at the zoom shown (a group just toggled).
+  // A new picture in place, with what close() returned (`kept`: the view kept); with `around`, the
+  // element of that id is put in the middle at the zoom shown (a group just toggled).
   open(svg, { kept, unit }, around = null) {
     this.svg = svg;
     this.home = svg.getAttribute("viewBox").split(/\s+/).map(Number);
