@@ -25,6 +25,7 @@ from engine.record import GC_THRESHOLDS, Run, build_run
 TARGET = "engine.program.execute:execute"
 gc.set_threshold(*GC_THRESHOLDS)  # a replay makes tens of thousands of objects; kept runs hold many more
 PRECHECK_CHARS = 20_000  # programs up to this length are checked here before a process is started
+WARM_UP_PROGRAM = "a = Value(2.0)\nb = a * a + a\nb.backward()\nprint(a.grad)\n"
 PREPARED_PROGRAMS = 32  # programs kept prepared for their next run (a nudge, an override, a check's reruns)
 STACK_BYTES = 256 * 2**20  # the run's main thread may grow its stack this far: deep recursion is a RecursionError
 JAIL_ENV = {**default_environment(), "PYTHONHASHSEED": "0"}  # one set order of strings in every run, on every worker
@@ -44,8 +45,16 @@ def jail() -> Jail:
     """This process's jail, made on first use."""
     with _JAIL_LOCK:
         if Programs.jail is None:
-            Programs.jail = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV)
+            Programs.jail = Jail(TARGET, filter=Programs.filter, env=JAIL_ENV, warm_up=warm_up_request())
         return Programs.jail
+
+
+def warm_up_request() -> dict[str, Any]:
+    """What each jailed child runs while it waits for its program: a value, an operation and a backward pass, so
+    that the pages a run touches first (the recorder's, the built-in Value's, the message's) are its own already."""
+    source = WARM_UP_PROGRAM
+    limits = DEFAULT_LIMITS
+    return {"source": source, "prepared": check_source(source, limits), "limits": limits.__dict__, "overrides": {}}
 
 
 @lru_cache(maxsize=PREPARED_PROGRAMS)

@@ -420,8 +420,10 @@ def test_each_run_goes_to_the_child_forked_for_it_ahead_which_holds_nothing_whil
     assert children_of(parent) == [first.spare]
     descriptors = sorted(int(fd.name) for fd in Path(f"/proc/{first.spare}/fd").iterdir())
     assert descriptors[:3] == [0, 1, 2] and len(descriptors) == 4  # and the channel it waits on: no run's socket
-    status = Path(f"/proc/{first.spare}/stat").read_text().rsplit(")", 1)[1].split()
-    assert status[0] == "S"  # asleep on its channel
+    deadline = time.monotonic() + 2  # it runs the warm-up request first, then sleeps on its channel
+    while (state := Path(f"/proc/{first.spare}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "S":
+        assert time.monotonic() < deadline, state
+        time.sleep(0.01)
     second = run(jail, "result = 2")
     assert second.pid == first.spare and second.message == {"result": 2, "error": None}
     assert second.spare not in (None, first.pid, first.spare)
@@ -438,6 +440,19 @@ def test_a_spare_that_died_waiting_costs_its_run_nothing(jail: Jail) -> None:
     assert after.message == {"result": "forked for it", "error": None}
     assert after.pid != spare and after.spare is not None
     assert run(jail, "result = 3").pid == after.spare
+
+
+@pytest.mark.parametrize("warm_up", ["import sys\nsys.warmed = True", "import sys\nsys.warmed = True\n1 / 0"])
+def test_the_spare_runs_the_warm_up_request_before_its_run_and_is_walled_in_after_it(warm_up: str) -> None:
+    jail = Jail("tests.jail_targets:run_code", preload=PRELOAD, warm_up={"code": warm_up})
+    try:
+        for _ in range(2):  # the first run's child may have been forked for it; the second's was a spare
+            result, error = outcome(jail, "import sys\nresult = getattr(sys, 'warmed', False)")
+        assert (result, error) == (True, None)
+        result, error = outcome(jail, "result = open('/etc/hostname').read()")
+        assert result is None and error is not None and error.startswith(REFUSED)
+    finally:
+        jail.close()
 
 
 def test_a_target_that_cannot_be_imported_makes_the_jail_unavailable() -> None:

@@ -68,6 +68,7 @@ class Prepared:
     jail_modules: frozenset[str]  # imported for the jail alone; dropped from sys.modules once walled in
     parent_pid: int
     prctl: Prctl
+    warm_up: dict[str, Any] | None = None  # the server's own request a spare runs while it waits, to no one
 
 
 @dataclass
@@ -100,6 +101,9 @@ def run_spare(prepared: Prepared, channel_fd: int) -> NoReturn:
         _leave_parent(prepared)
         os.closerange(RUN_FD, channel_fd)
         os.closerange(channel_fd + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+        if prepared.warm_up is not None:  # the pages a run touches first are copied now, not during the run
+            with contextlib.suppress(Exception):
+                prepared.target(dict(prepared.warm_up))
         channel = socket.socket(fileno=channel_fd)
         data, fds, flags, _ = socket.recv_fds(channel, MAX_ORDER_BYTES, 1)
         channel.close()

@@ -90,10 +90,12 @@ class Jail:
         preload: tuple[str, ...] = (),
         filter: bool = True,
         env: Mapping[str, str] | None = None,
+        warm_up: Mapping[str, Any] | None = None,
     ) -> None:
         self.target = target
         self.preload = preload
         self.filter = filter
+        self.warm_up = dict(warm_up) if warm_up is not None else None  # a request each spare runs before its own
         self.env = dict(env) if env is not None else default_environment()
         self.lock = threading.Lock()  # the control socket and the parent's replacement
         self.process: subprocess.Popen[bytes] | None = None
@@ -189,7 +191,13 @@ class Jail:
     def _start(self) -> None:
         self._stop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        spec = {"control": theirs.fileno(), "target": self.target, "preload": list(self.preload), "filter": self.filter}
+        spec = {
+            "control": theirs.fileno(),
+            "target": self.target,
+            "preload": list(self.preload),
+            "filter": self.filter,
+            "warm_up": self.warm_up,
+        }
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", "engine.jail.parent", json.dumps(spec)],

@@ -61,7 +61,9 @@ def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(spec["control"]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        prepared = prepare(str(spec["target"]), [str(name) for name in spec["preload"]], bool(spec["filter"]))
+        prepared = prepare(
+            str(spec["target"]), [str(name) for name in spec["preload"]], bool(spec["filter"]), spec.get("warm_up")
+        )
     except FilterUnavailable as error:
         _tell(control, {"error": str(error)})
         return 1
@@ -77,7 +79,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def prepare(target: str, preload: list[str], filtered: bool) -> Prepared:
+def prepare(target: str, preload: list[str], filtered: bool, warm_up: dict[str, Any] | None = None) -> Prepared:
     """Import the preloaded modules and the target; load libc's prctl and, if filtering, libseccomp."""
     for name in preload:
         importlib.import_module(name)
@@ -91,7 +93,7 @@ def prepare(target: str, preload: list[str], filtered: bool) -> Prepared:
     before = set(sys.modules)  # what the jail imports from here on is dropped from each child's sys.modules
     prctl = load_prctl()
     compiled = compile_filter() if filtered else None
-    return Prepared(call, compiled, frozenset(set(sys.modules) - before), os.getpid(), prctl)
+    return Prepared(call, compiled, frozenset(set(sys.modules) - before), os.getpid(), prctl, warm_up)
 
 
 def serve(control: socket.socket, prepared: Prepared) -> None:
