@@ -413,17 +413,22 @@ def test_a_killed_parent_is_replaced_and_close_leaves_no_process() -> None:
     assert first not in children_of(os.getpid()) and second not in children_of(os.getpid())
 
 
+def asleep(pid: int) -> None:
+    """Wait until a process sleeps (a spare, once warmed up and waiting on its channel)."""
+    deadline = time.monotonic() + 2
+    while (state := Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "S":
+        assert time.monotonic() < deadline, state
+        time.sleep(0.01)
+
+
 def test_each_run_goes_to_the_child_forked_for_it_ahead_which_holds_nothing_while_it_waits(jail: Jail) -> None:
     first = run(jail, "result = 1")
     assert first.pid is not None and first.spare is not None and first.spare != first.pid
     parent = parent_of(jail)
     assert children_of(parent) == [first.spare]
+    asleep(first.spare)  # it runs the warm-up request first, then says it is ready and waits on its channel
     descriptors = sorted(int(fd.name) for fd in Path(f"/proc/{first.spare}/fd").iterdir())
     assert descriptors[:3] == [0, 1, 2] and len(descriptors) == 4  # and the channel it waits on: no run's socket
-    deadline = time.monotonic() + 2  # it runs the warm-up request first, then sleeps on its channel
-    while (state := Path(f"/proc/{first.spare}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "S":
-        assert time.monotonic() < deadline, state
-        time.sleep(0.01)
     second = run(jail, "result = 2")
     assert second.pid == first.spare and second.message == {"result": 2, "error": None}
     assert second.spare not in (None, first.pid, first.spare)
@@ -432,6 +437,7 @@ def test_each_run_goes_to_the_child_forked_for_it_ahead_which_holds_nothing_whil
 def test_a_spare_that_died_waiting_costs_its_run_nothing(jail: Jail) -> None:
     spare = run(jail, "result = 1").spare
     assert spare is not None
+    asleep(spare)
     os.kill(spare, signal.SIGKILL)
     deadline = time.monotonic() + 2
     while alive(spare) and time.monotonic() < deadline:

@@ -105,6 +105,7 @@ def run_spare(prepared: Prepared, channel_fd: int) -> NoReturn:
             with contextlib.suppress(Exception):
                 prepared.target(dict(prepared.warm_up))
         channel = socket.socket(fileno=channel_fd)
+        channel.send(b"ready")
         data, fds, flags, _ = socket.recv_fds(channel, MAX_ORDER_BYTES, 1)
         channel.close()
         if len(fds) != 1 or flags & (socket.MSG_CTRUNC | socket.MSG_TRUNC):

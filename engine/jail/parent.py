@@ -6,10 +6,11 @@ parent imports them, says it is ready on the control socket (or why it cannot be
 
 Each order on the control socket (a SOCK_SEQPACKET pair with the server) carries a run's limits
 and two descriptors: the child's end of the run's socket and the parent's end of its status
-socket. The child is forked ahead: a spare waits on a channel of its own, holding nothing else,
-and the parent hands it the order and the run's socket, then forks the next spare while the run
-goes on (so a run never waits for its fork; if the spare has died, the parent forks one for the
-order). The parent keeps the status socket, and once it has reaped the child writes there how it
+socket. The child is forked ahead: a spare runs the server's warm-up request, says it is ready on
+a channel of its own and waits there, holding nothing else; the parent hands it the order and the
+run's socket, then forks the next spare while the run goes on, so a run does not wait for its
+fork. An order that finds no spare ready (still warming up, or dead) gets a child forked for it, as
+does every order once a spare has died before it was ready. The parent keeps the status socket, and once it has reaped the child writes there how it
 ended (exit code or signal, whether it was killed at its hard deadline, its pid and the spare's),
 then closes it. The parent never starts a thread, so that fork
 is safe; it signals no process but children it has not reaped; it ignores SIGINT (the server's
@@ -46,6 +47,7 @@ class _Spare:
 
     pid: int
     channel: int  # the parent's end of the socket pair the spare waits on
+    ready: bool = False  # it has said so on its channel: warmed up and waiting
 
 
 @dataclass
@@ -106,22 +108,38 @@ def serve(control: socket.socket, prepared: Prepared) -> None:
     poller.register(control, select.POLLIN)
     poller.register(wake_read, select.POLLIN)
     listening = True
-    spare: list[_Spare] = []  # at most one: the child the next order goes to
+    spare = _fork_spare(control, prepared)  # at most one: the child the next order goes to once it is ready
+    for waiting in spare:
+        poller.register(waiting.channel, select.POLLIN)
+    spares = True  # until a spare dies before it is ready: then every order gets a child forked for it
     while listening or runs:
-        if listening and not spare:
-            spare.extend(_fork_spare(control, prepared))
-        for fd, _ in poller.poll(_timeout_ms(runs)):
+        events = poller.poll(_timeout_ms(runs))
+        events.sort(key=lambda event: not spare or event[0] != spare[0].channel)  # a spare's word before an order
+        for fd, _ in events:
             if fd == wake_read:
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_read, 4_096):
                         pass
+            elif spare and fd == spare[0].channel:  # the spare says it is ready, or its channel closed: it died
+                poller.unregister(fd)
+                spare[0].ready = _heard(fd)
+                if not spare[0].ready:
+                    _close(spare.pop().channel)
+                    spares = False
             elif not _accept(control, runs, prepared, spare):
                 listening = False
                 poller.unregister(control)
-                _close(*(waiting.channel for waiting in spare))  # it reads the end of its channel and exits
+                for waiting in spare:  # it reads the end of its channel and exits
+                    if not waiting.ready:
+                        poller.unregister(waiting.channel)
+                    _close(waiting.channel)
                 spare.clear()
                 for pid, run in runs.items():
                     _kill(pid, run, "shutdown")
+        if listening and spares and not spare:  # before any status is written: it names the spare
+            spare.extend(_fork_spare(control, prepared))
+            for waiting in spare:
+                poller.register(waiting.channel, select.POLLIN)
         _reap(runs, spare)
         now = time.monotonic()
         for pid, run in runs.items():
@@ -152,9 +170,18 @@ def _fork_spare(control: socket.socket, prepared: Prepared) -> list[_Spare]:
     return [_Spare(pid, ours.detach())]
 
 
+def _heard(channel: int) -> bool:
+    """Whether a spare's channel holds its word that it is ready (not the channel's end)."""
+    try:
+        return bool(os.read(channel, 16))
+    except OSError:
+        return False
+
+
 def _hand_over(spare: list[_Spare], order: bytes, run_fd: int) -> int | None:
-    """Give an order and its run's socket to the spare child; its pid, or None when there is none or it has died."""
-    if not spare:
+    """Give an order and its run's socket to the spare child; its pid, or None when there is none ready (a run
+    does not wait for a spare's warm-up: a child forked for it starts sooner) or it has died."""
+    if not spare or not spare[0].ready:
         return None
     waiting = spare.pop()
     channel = socket.socket(fileno=waiting.channel)
