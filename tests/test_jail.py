@@ -461,6 +461,17 @@ def test_the_spare_runs_the_warm_up_request_before_its_run_and_is_walled_in_afte
         jail.close()
 
 
+def test_a_spare_that_dies_before_it_is_ready_leaves_every_run_a_child_forked_for_it() -> None:
+    jail = Jail("tests.jail_targets:run_code", preload=PRELOAD, warm_up={"code": "import os\nos._exit(3)"})
+    try:
+        results = [run(jail, f"result = {n}") for n in range(3)]
+        assert [result.message for result in results] == [{"result": n, "error": None} for n in range(3)]
+        assert results[-1].spare is None  # no spare is made once one has died warming up
+        assert len({result.pid for result in results}) == 3
+    finally:
+        jail.close()
+
+
 def test_a_target_that_cannot_be_imported_makes_the_jail_unavailable() -> None:
     jail = Jail("tests.jail_targets:no_such_function")
     assert jail.check() == (

@@ -6,13 +6,10 @@ parent imports them, says it is ready on the control socket (or why it cannot be
 
 Each order on the control socket (a SOCK_SEQPACKET pair with the server) carries a run's limits
 and two descriptors: the child's end of the run's socket and the parent's end of its status
-socket. The child is forked ahead: a spare runs the server's warm-up request, says it is ready on
-a channel of its own and waits there, holding nothing else; the parent hands it the order and the
-run's socket, then forks the next spare while the run goes on, so a run does not wait for its
-fork. An order that finds no spare ready (still warming up, or dead) gets a child forked for it, as
-does every order once a spare has died before it was ready. The parent keeps the status socket, and once it has reaped the child writes there how it
-ended (exit code or signal, whether it was killed at its hard deadline, its pid and the spare's),
-then closes it. The parent never starts a thread, so that fork
+socket. The order goes to the spare child forked ahead for it (engine/jail/spare.py), or to a child
+forked for it when none is ready. The parent keeps the status socket, and once it has reaped the
+child writes there how it ended (exit code or signal, whether it was killed at its hard deadline,
+its pid and the spare's), then closes it. The parent never starts a thread, so that fork
 is safe; it signals no process but children it has not reaped; it ignores SIGINT (the server's
 Ctrl+C); and when the control socket closes, the server is gone: it kills its children, reaps
 them and exits.
@@ -34,20 +31,12 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from engine.jail.child import Prepared, describe_error, run_child, run_spare
+from engine.jail.child import Prepared, describe_error, run_child
 from engine.jail.protocol import MAX_ORDER_BYTES, ProtocolError, decode_order, encode_frame
+from engine.jail.spare import Spare
 from engine.jail.syscalls import FilterUnavailable, compile_filter, load_prctl
 
 POLL_SECONDS = 1.0  # the longest the loop sleeps: SIGCHLD, an order or the next deadline wakes it sooner
-
-
-@dataclass
-class _Spare:
-    """A child forked ahead of the next order (engine/jail/child.py, run_spare), waiting on its channel."""
-
-    pid: int
-    channel: int  # the parent's end of the socket pair the spare waits on
-    ready: bool = False  # it has said so on its channel: warmed up and waiting
 
 
 @dataclass
@@ -108,93 +97,34 @@ def serve(control: socket.socket, prepared: Prepared) -> None:
     poller.register(control, select.POLLIN)
     poller.register(wake_read, select.POLLIN)
     listening = True
-    spare = _fork_spare(control, prepared)  # at most one: the child the next order goes to once it is ready
-    for waiting in spare:
-        poller.register(waiting.channel, select.POLLIN)
-    spares = True  # until a spare dies before it is ready: then every order gets a child forked for it
+    spare = Spare(control, prepared, poller)
+    spare.fork()
     while listening or runs:
         events = poller.poll(_timeout_ms(runs))
-        events.sort(key=lambda event: not spare or event[0] != spare[0].channel)  # a spare's word before an order
+        events.sort(key=lambda event: event[0] != spare.channel)  # the spare's word that it is ready before an order
         for fd, _ in events:
             if fd == wake_read:
                 with contextlib.suppress(BlockingIOError):
                     while os.read(wake_read, 4_096):
                         pass
-            elif spare and fd == spare[0].channel:  # the spare says it is ready, or its channel closed: it died
-                poller.unregister(fd)
-                spare[0].ready = _heard(fd)
-                if not spare[0].ready:
-                    _close(spare.pop().channel)
-                    spares = False
+            elif fd == spare.channel:
+                spare.heard()
             elif not _accept(control, runs, prepared, spare):
                 listening = False
                 poller.unregister(control)
-                for waiting in spare:  # it reads the end of its channel and exits
-                    if not waiting.ready:
-                        poller.unregister(waiting.channel)
-                    _close(waiting.channel)
-                spare.clear()
+                spare.close()
                 for pid, run in runs.items():
                     _kill(pid, run, "shutdown")
-        if listening and spares and not spare:  # before any status is written: it names the spare
-            spare.extend(_fork_spare(control, prepared))
-            for waiting in spare:
-                poller.register(waiting.channel, select.POLLIN)
-        _reap(runs, spare)
+        if listening:
+            spare.fork()  # before any status is written: a status names the spare
+        _reap(runs, spare.pid)
         now = time.monotonic()
         for pid, run in runs.items():
             if now >= run.hard_deadline:
                 _kill(pid, run, "deadline")
 
 
-def _fork_spare(control: socket.socket, prepared: Prepared) -> list[_Spare]:
-    """A child forked ahead of the next order, so that a run does not wait for its fork; none if it cannot be."""
-    try:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    except OSError:
-        return []
-    try:
-        pid = os.fork()
-    except OSError:
-        ours.close()
-        theirs.close()
-        return []
-    if pid == 0:
-        try:
-            control.detach()  # the child's copies are closed with every other descriptor; never close them twice
-            ours.detach()
-            run_spare(prepared, theirs.detach())
-        finally:
-            os._exit(1)
-    theirs.close()
-    return [_Spare(pid, ours.detach())]
-
-
-def _heard(channel: int) -> bool:
-    """Whether a spare's channel holds its word that it is ready (not the channel's end)."""
-    try:
-        return bool(os.read(channel, 16))
-    except OSError:
-        return False
-
-
-def _hand_over(spare: list[_Spare], order: bytes, run_fd: int) -> int | None:
-    """Give an order and its run's socket to the spare child; its pid, or None when there is none ready (a run
-    does not wait for a spare's warm-up: a child forked for it starts sooner) or it has died."""
-    if not spare or not spare[0].ready:
-        return None
-    waiting = spare.pop()
-    channel = socket.socket(fileno=waiting.channel)
-    try:
-        socket.send_fds(channel, [order], [run_fd])
-    except OSError:
-        return None  # it died: reaped as any child, it is no run's
-    finally:
-        channel.close()
-    return waiting.pid
-
-
-def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared, spare: list[_Spare]) -> bool:
+def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared, spare: Spare) -> bool:
     """Take one order and give it to the spare child, or fork one for it; False when the control socket has
     closed."""
     try:
@@ -212,7 +142,7 @@ def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared, s
     except ProtocolError:
         _close(run_fd, status_fd)
         return True
-    pid = _hand_over(spare, data, run_fd)
+    pid = spare.hand_over(data, run_fd)
     if pid is None:
         try:
             pid = os.fork()
@@ -231,7 +161,7 @@ def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared, s
     return True
 
 
-def _reap(runs: dict[int, _Run], spare: list[_Spare]) -> None:
+def _reap(runs: dict[int, _Run], spare: int | None) -> None:
     """Reap every child that has ended and write its status frame (with its pid, and the spare's)."""
     while runs:
         try:
@@ -251,7 +181,7 @@ def _reap(runs: dict[int, _Run], spare: list[_Spare]) -> None:
                     "cpu_seconds": usage.ru_utime + usage.ru_stime,
                     "max_rss_kib": usage.ru_maxrss,
                     "pid": pid,
-                    "spare": spare[0].pid if spare else None,
+                    "spare": spare,
                 },
             )
 
