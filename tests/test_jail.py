@@ -25,6 +25,7 @@ from bench.workers import children_of
 from engine.jail import Jail, JailLimits, JailResult, JailUnavailable
 from engine.jail.client import failure_sentence
 from engine.jail.protocol import Exchange
+from tests.processes import leftovers, spare_of
 
 PRELOAD = ("os", "signal", "socket", "encodings.idna", "subprocess", "json", "math", "random", "time", "traceback")
 MiB = 2**20
@@ -76,11 +77,6 @@ def parent_of(jail: Jail) -> int:
         run(jail, "pass")
     (pid,) = jail.pids()
     return pid
-
-
-def leftovers(jail: Jail, result: JailResult) -> list[int]:
-    """The parent's children other than the spare it had forked for the next run: none, once a run is over."""
-    return [pid for pid in children_of(parent_of(jail)) if pid != result.spare]
 
 
 def resident_bytes() -> int:
@@ -218,7 +214,7 @@ def test_cant_fork_or_exec(jail: Jail, code: str, expected: str) -> None:
     result = run(jail, f"import os\n{code}\nresult = 'still here'")
     ended = result.failure or (result.message or {}).get("error")
     assert ended == expected
-    assert leftovers(jail, result) == []
+    assert leftovers(parent_of(jail), result.pid) == []
     assert not Path("/tmp/jailed").exists()
 
 
@@ -323,7 +319,7 @@ def test_a_c_level_endless_computation_is_killed_at_the_hard_deadline(jail: Jail
     assert (result.message, result.timed_out) == (None, True)
     assert result.failure == "the program ran longer than 0.4 s and was stopped"
     assert 0.7 <= result.seconds < 2.0
-    assert leftovers(jail, result) == []
+    assert leftovers(parent_of(jail), result.pid) == []
 
 
 def test_a_huge_power_is_stopped_at_its_line(jail: Jail) -> None:
@@ -413,39 +409,28 @@ def test_a_killed_parent_is_replaced_and_close_leaves_no_process() -> None:
     assert first not in children_of(os.getpid()) and second not in children_of(os.getpid())
 
 
-def asleep(pid: int) -> None:
-    """Wait until a process sleeps (a spare, once warmed up and waiting on its channel)."""
-    deadline = time.monotonic() + 2
-    while (state := Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "S":
-        assert time.monotonic() < deadline, state
-        time.sleep(0.01)
-
-
 def test_each_run_goes_to_the_child_forked_for_it_ahead_which_holds_nothing_while_it_waits(jail: Jail) -> None:
     first = run(jail, "result = 1")
-    assert first.pid is not None and first.spare is not None and first.spare != first.pid
     parent = parent_of(jail)
-    assert children_of(parent) == [first.spare]
-    asleep(first.spare)  # it runs the warm-up request first, then says it is ready and waits on its channel
-    descriptors = sorted(int(fd.name) for fd in Path(f"/proc/{first.spare}/fd").iterdir())
-    assert descriptors[:3] == [0, 1, 2] and len(descriptors) == 4  # and the channel it waits on: no run's socket
+    spare = spare_of(parent)  # asleep, holding its standard descriptors and its channel: no run's socket
+    assert first.pid is not None and spare != first.pid
     second = run(jail, "result = 2")
-    assert second.pid == first.spare and second.message == {"result": 2, "error": None}
-    assert second.spare not in (None, first.pid, first.spare)
+    assert second.pid == spare and second.message == {"result": 2, "error": None}
+    assert spare_of(parent) not in (first.pid, spare)
 
 
 def test_a_spare_that_died_waiting_costs_its_run_nothing(jail: Jail) -> None:
-    spare = run(jail, "result = 1").spare
-    assert spare is not None
-    asleep(spare)
+    run(jail, "result = 1")
+    spare = spare_of(parent_of(jail))
     os.kill(spare, signal.SIGKILL)
     deadline = time.monotonic() + 2
     while alive(spare) and time.monotonic() < deadline:
         time.sleep(0.01)
     after = run(jail, "result = 'forked for it'")
     assert after.message == {"result": "forked for it", "error": None}
-    assert after.pid != spare and after.spare is not None
-    assert run(jail, "result = 3").pid == after.spare
+    assert after.pid != spare
+    again = spare_of(parent_of(jail))  # a new spare, made as the run went on
+    assert run(jail, "result = 3").pid == again
 
 
 @pytest.mark.parametrize("warm_up", ["import sys\nsys.warmed = True", "import sys\nsys.warmed = True\n1 / 0"])
@@ -466,8 +451,12 @@ def test_a_spare_that_dies_before_it_is_ready_leaves_every_run_a_child_forked_fo
     try:
         results = [run(jail, f"result = {n}") for n in range(3)]
         assert [result.message for result in results] == [{"result": n, "error": None} for n in range(3)]
-        assert results[-1].spare is None  # no spare is made once one has died warming up
         assert len({result.pid for result in results}) == 3
+        parent = parent_of(jail)
+        deadline = time.monotonic() + 2
+        while children_of(parent) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert children_of(parent) == []  # no spare is made once one has died warming up
     finally:
         jail.close()
 

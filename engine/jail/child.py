@@ -149,6 +149,7 @@ def _run(prepared: Prepared, limits: JailLimits, probe: bool) -> int:
     except MemoryError:
         frame = {"failure": "memory"}
     stand_down()
+    frame["pid"] = os.getpid()
     write_all(RUN_FD, _encode(frame))
     return 0
 

@@ -52,8 +52,6 @@ SIGNAL_MEANINGS: dict[int, str] = {
     signal.SIGKILL: "killed",
 }
 
-STATUS_NUMBERS = ("signal", "pid", "spare")  # the status frame's numbers a JailResult carries, in its order
-
 _OPEN_JAILS: weakref.WeakSet[Jail] = weakref.WeakSet()
 
 
@@ -70,8 +68,7 @@ class JailResult:
     timed_out: bool  # the parent killed the child at the hard deadline, or never answered
     seconds: float  # wall time seen by the client
     signal: int | None = None  # the signal that ended the child, when one did
-    pid: int | None = None  # the child's, as the parent reaped it
-    spare: int | None = None  # the child the parent had forked for the next run, then
+    pid: int | None = None  # the child's, as its frame says (a child that sent none: None)
 
 
 def default_environment() -> dict[str, str]:
@@ -115,9 +112,9 @@ class Jail:
         if done.unavailable is not None:
             raise JailUnavailable(done.unavailable)
         failure = None if done.message is not None else failure_sentence(done, limits)
-        status = done.status or {}
-        numbers = [value if isinstance(value, int) else None for value in (status.get(key) for key in STATUS_NUMBERS)]
-        return JailResult(done.message, failure, done.timed_out, time.monotonic() - started, *numbers)
+        ended_by = (done.status or {}).get("signal")
+        signal_number = ended_by if isinstance(ended_by, int) else None
+        return JailResult(done.message, failure, done.timed_out, time.monotonic() - started, signal_number, done.pid)
 
     def check(self) -> str | None:
         """None when the jail works here, else why not; a trial run, once it has succeeded."""

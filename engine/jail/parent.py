@@ -8,8 +8,8 @@ Each order on the control socket (a SOCK_SEQPACKET pair with the server) carries
 and two descriptors: the child's end of the run's socket and the parent's end of its status
 socket. The order goes to the spare child forked ahead for it (engine/jail/spare.py), or to a child
 forked for it when none is ready. The parent keeps the status socket, and once it has reaped the
-child writes there how it ended (exit code or signal, whether it was killed at its hard deadline,
-its pid and the spare's), then closes it. The parent never starts a thread, so that fork
+child writes there how it ended (exit code or signal, and whether it was killed at its hard
+deadline), then closes it. The parent never starts a thread, so that fork
 is safe; it signals no process but children it has not reaped; it ignores SIGINT (the server's
 Ctrl+C); and when the control socket closes, the server is gone: it kills its children, reaps
 them and exits.
@@ -116,8 +116,8 @@ def serve(control: socket.socket, prepared: Prepared) -> None:
                 for pid, run in runs.items():
                     _kill(pid, run, "shutdown")
         if listening:
-            spare.fork()  # before any status is written: a status names the spare
-        _reap(runs, spare.pid)
+            spare.fork()
+        _reap(runs)
         now = time.monotonic()
         for pid, run in runs.items():
             if now >= run.hard_deadline:
@@ -161,8 +161,8 @@ def _accept(control: socket.socket, runs: dict[int, _Run], prepared: Prepared, s
     return True
 
 
-def _reap(runs: dict[int, _Run], spare: int | None) -> None:
-    """Reap every child that has ended and write its status frame (with its pid, and the spare's)."""
+def _reap(runs: dict[int, _Run]) -> None:
+    """Reap every child that has ended and write its status frame."""
     while runs:
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
@@ -180,8 +180,6 @@ def _reap(runs: dict[int, _Run], spare: int | None) -> None:
                     "killed": run.killed,
                     "cpu_seconds": usage.ru_utime + usage.ru_stime,
                     "max_rss_kib": usage.ru_maxrss,
-                    "pid": pid,
-                    "spare": spare,
                 },
             )
 

@@ -150,7 +150,8 @@ class Exchange:
     message: dict[str, Any] | None = None  # the target's return value
     failure: str | None = None  # the child's: "wall", "cpu", "memory", "result", "request"; or "garbled"
     unavailable: str | None = None  # why the child could not be walled in
-    status: dict[str, Any] | None = None  # the parent's: exit, signal, killed, cpu_seconds, max_rss_kib, pid, spare
+    status: dict[str, Any] | None = None  # the parent's: exit, signal, killed, cpu_seconds, max_rss_kib
+    pid: int | None = None  # the child's, as its frame says
     late: bool = False  # no status by the client's own deadline
     lost: bool = False  # the status socket closed with no status: the parent died
 
@@ -166,7 +167,8 @@ class Exchange:
 
 
 def exchange(run_socket: socket.socket, status_socket: socket.socket, request: bytes, deadline: float) -> Exchange:
-    """Write the request frame to the child; read its result frame and the parent's status frame by `deadline`."""
+    """Write the request frame to the child; read its result frame, and unless it holds the target's message, the
+    parent's status frame (how the child ended explains a run without one), by `deadline`."""
     run_socket.setblocking(False)
     status_socket.setblocking(False)
     run_fd, status_fd = run_socket.fileno(), status_socket.fileno()
@@ -175,7 +177,7 @@ def exchange(run_socket: socket.socket, status_socket: socket.socket, request: b
     poller.register(status_fd, select.POLLIN)
     result, status = FrameReader(MAX_RESULT_BYTES), FrameReader(MAX_STATUS_BYTES)
     done, sent, reading = Exchange(), 0, True
-    while done.status is None and not done.lost:
+    while done.status is None and not done.lost and done.message is None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             done.late = True
@@ -227,6 +229,7 @@ def _read_result(run_socket: socket.socket, result: FrameReader, done: Exchange)
 
 def _settle(frame: dict[str, Any], done: Exchange) -> None:
     """Record the child's result frame: a message, a failure, or why it could not be walled in."""
+    done.pid = frame["pid"] if isinstance(frame.get("pid"), int) else None
     if isinstance(frame.get("message"), dict):
         done.message = frame["message"]
     elif isinstance(frame.get("failure"), str):

@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from bench.workers import children_of
 from engine.errors import ProgramError
 from engine.jail import Jail, JailLimits
 from engine.limits import DEFAULT_LIMITS
 from engine.run import check_source, run_program
+from tests.processes import leftovers
 
 # What an attacker would look for among the child's modules; encodings.idna: socket resolves a host name with it.
 PRELOAD = ("os", "socket", "encodings.idna", "subprocess", "signal")
@@ -169,7 +169,7 @@ def test_the_jail_alone_holds_the_same_escape_run_unchecked(
     error = message.get("error") or "no error"
     assert (result.failure or error).startswith(ending), result
     assert not marker.exists() and listener.accepted == 0
-    assert [pid for pid in children_of(jail.pids()[0]) if pid != result.spare] == []  # none but the next run's
+    assert leftovers(jail.pids()[0], result.pid) == []
     assert SECRET[1] not in repr(message)
     if "environ" in program and result.failure is None:
         assert message["result"] in ({}, None)
