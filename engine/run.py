@@ -54,11 +54,11 @@ def warm_up_request() -> dict[str, Any]:
     that the pages a run touches first (the recorder's, the built-in Value's, the message's) are its own already."""
     source = WARM_UP_PROGRAM
     limits = DEFAULT_LIMITS
-    return {"source": source, "prepared": check_source(source, limits), "limits": limits.__dict__, "overrides": {}}
+    return {"source": source, "prepared": prepare_source(source, limits), "limits": limits.__dict__, "overrides": {}}
 
 
 @lru_cache(maxsize=PREPARED_PROGRAMS)
-def check_source(source: str, limits: Limits) -> dict[str, Any] | None:
+def prepare_source(source: str, limits: Limits) -> dict[str, Any] | None:
     """Refuse a program the static wall or the compiler refuses, here and at once, before any process is started;
     else the program prepared to run (engine/program/prepare.py), kept for the next run of the same text.
 
@@ -73,7 +73,7 @@ def check_source(source: str, limits: Limits) -> dict[str, Any] | None:
 def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping[int, float] | None = None) -> Run:
     """Run a program in the jail under the limits, with leaf data replaced by index where each is made."""
     try:
-        prepared = check_source(source, limits)
+        prepared = prepare_source(source, limits)
     except ProgramError as error:
         raise error.with_source(source) from None
     request = {

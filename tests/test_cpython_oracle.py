@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.limits import DEFAULT_LIMITS
-from engine.run import check_source
+from engine.run import prepare_source
 from tests.cpython_oracle import CPythonRun, run_many_in_cpython, same_printed
 from tests.lecture_programs import FAILING_LINES, FAILING_PROGRAMS, PROGRAMS
 from tests.program_strategies import programs
@@ -78,13 +78,13 @@ def runs() -> dict[str, CPythonRun]:
 def test_every_lecture_program_passes_the_static_wall_and_runs_to_the_end(
     name: str, runs: dict[str, CPythonRun]
 ) -> None:
-    check_source(PROGRAMS[name], DEFAULT_LIMITS)
+    prepare_source(PROGRAMS[name], DEFAULT_LIMITS)
     assert runs[name].error is None
 
 
 @pytest.mark.parametrize("name", sorted(FAILING_PROGRAMS))
 def test_a_failing_program_reports_its_exception_at_its_line(name: str, runs: dict[str, CPythonRun]) -> None:
-    check_source(FAILING_PROGRAMS[name], DEFAULT_LIMITS)
+    prepare_source(FAILING_PROGRAMS[name], DEFAULT_LIMITS)
     error = runs[name].error
     assert error is not None
     assert (error.type, error.line) == FAILING_LINES[name]
@@ -330,7 +330,7 @@ def test_printed_texts_are_the_same_but_for_floats_within_the_tolerance(
 @given(st.lists(programs(), min_size=1, max_size=15))
 def test_generated_programs_pass_the_static_wall_and_run_cleanly_in_cpython(sources: list[str]) -> None:
     for source, run in zip(sources, run_many_in_cpython(sources, timeout=2.0), strict=True):
-        check_source(source, DEFAULT_LIMITS)
+        prepare_source(source, DEFAULT_LIMITS)
         assert run.error is None, source
         assert run.passes and run.prints, source
         numbers = [x for each in run.passes for x in (*each.data, *each.grad_before, *each.grad)]

@@ -16,7 +16,7 @@ from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS
 from engine.program.prepare import from_message, prepare, to_message
 from engine.record import Run
-from engine.run import check_source, run_program
+from engine.run import prepare_source, run_program
 from tests.lecture_programs import PROGRAMS
 
 NOTEBOOK = (
@@ -60,7 +60,7 @@ def summary(run: Run) -> object:
 def prepared_in_the_jail(source: str, monkeypatch: pytest.MonkeyPatch) -> Run:
     with monkeypatch.context() as patched:
         patched.setattr(engine.run, "PRECHECK_CHARS", -1)
-        check_source.cache_clear()
+        prepare_source.cache_clear()
         return run_program(source)
 
 
@@ -69,7 +69,7 @@ def test_a_program_prepared_on_the_server_runs_as_one_prepared_in_the_jail(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = CASES[name]
-    assert check_source(source, DEFAULT_LIMITS) is not None  # short enough: the request carries its code
+    assert prepare_source(source, DEFAULT_LIMITS) is not None  # short enough: the request carries its code
     assert summary(run_program(source)) == summary(prepared_in_the_jail(source, monkeypatch))
 
 
@@ -94,23 +94,23 @@ def test_an_error_is_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_the_same_text_is_prepared_once() -> None:
-    check_source.cache_clear()
+    prepare_source.cache_clear()
     source = PROGRAMS["lecture-L-backward"]
-    first = check_source(source, DEFAULT_LIMITS)
-    assert check_source(source, DEFAULT_LIMITS) is first
-    assert check_source(source + "\n", DEFAULT_LIMITS) is not first
+    first = prepare_source(source, DEFAULT_LIMITS)
+    assert prepare_source(source, DEFAULT_LIMITS) is first
+    assert prepare_source(source + "\n", DEFAULT_LIMITS) is not first
 
 
 def test_a_refused_program_is_refused_every_time() -> None:
     for _ in range(2):
         with pytest.raises(ProgramError, match="open"):
-            check_source("open('/etc/passwd')\n", DEFAULT_LIMITS)
+            prepare_source("open('/etc/passwd')\n", DEFAULT_LIMITS)
 
 
 def test_a_long_program_is_prepared_in_the_jail_alone() -> None:
     source = "total = 0.0\n" + "total += 1.0\n" * 2_000
     assert len(source) > engine.run.PRECHECK_CHARS
-    assert check_source(source, DEFAULT_LIMITS) is None
+    assert prepare_source(source, DEFAULT_LIMITS) is None
     assert run_program(source + "print(total)\n").prints[-1].text == "2000.0"
 
 

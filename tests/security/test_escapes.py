@@ -24,7 +24,7 @@ import pytest
 from engine.errors import ProgramError
 from engine.jail import Jail, JailLimits
 from engine.limits import DEFAULT_LIMITS
-from engine.run import check_source, run_program
+from engine.run import prepare_source, run_program
 from tests.processes import leftovers
 
 # What an attacker would look for among the child's modules; encodings.idna: socket resolves a host name with it.
@@ -151,7 +151,7 @@ def test_the_static_wall_refuses_an_escape_at_its_place(
     marker = tmp_path / "escaped"
     source = fill(program, marker, listener.port)
     with pytest.raises(ProgramError) as refused:
-        check_source(source, DEFAULT_LIMITS)
+        prepare_source(source, DEFAULT_LIMITS)
     assert (refused.value.kind, refused.value.line, refused.value.column) == ("unsupported", line, column)
     with pytest.raises(ProgramError) as ran:
         run_program(source)
@@ -191,7 +191,7 @@ def test_a_name_built_to_pass_the_static_wall_is_refused_where_it_is_used(
 ) -> None:
     marker = tmp_path / "escaped"
     source = fill(program, marker, 0)
-    check_source(source, DEFAULT_LIMITS)  # the static wall cannot see the name
+    prepare_source(source, DEFAULT_LIMITS)  # the static wall cannot see the name
     with pytest.raises(ProgramError) as refused:
         run_program(source)
     assert (refused.value.kind, refused.value.line, refused.value.column) == ("unsupported", line, column)

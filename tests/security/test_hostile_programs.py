@@ -19,7 +19,7 @@ from bench.client import ROOT
 from engine import run as engine_run
 from engine.errors import KINDS, ProgramError
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.run import PRECHECK_CHARS, check_source, run_program
+from engine.run import PRECHECK_CHARS, prepare_source, run_program
 from tests.security.forked import MemoryWatch, Outcome, run_all, watching_memory
 from tests.security.hostile import (
     ANYWHERE,
@@ -113,7 +113,7 @@ def test_the_static_wall_refuses_a_program_before_any_process_starts(
     source: str, kind: str, line: int | None, column: int | None
 ) -> None:
     with pytest.raises(ProgramError) as checked:
-        check_source(source, DEFAULT_LIMITS)
+        prepare_source(source, DEFAULT_LIMITS)
     with pytest.raises(ProgramError) as ran:
         run_program(source)
     assert (checked.value.kind, checked.value.line, checked.value.column) == (kind, line, column), str(checked.value)
@@ -138,7 +138,7 @@ def test_the_static_wall_refuses_a_long_program_in_the_jail(
 def test_a_program_past_the_static_wall_is_stopped_in_the_jail_at_its_place(
     table: Table, source: str, kind: str, line: int | None, column: int | None, limits: Limits
 ) -> None:
-    check_source(source, limits)
+    prepare_source(source, limits)
     outcome = table[source, limits]
     assert_contained(outcome, limits)
     assert_placed(outcome, kind, line, column)
@@ -148,7 +148,7 @@ def test_a_program_past_the_static_wall_is_stopped_in_the_jail_at_its_place(
 def test_the_jails_limits_stop_a_program_at_the_line_running(
     table: Table, source: str, line: int | None, column: int | None, ending: str, limits: Limits
 ) -> None:
-    check_source(source, limits)
+    prepare_source(source, limits)
     outcome = table[source, limits]
     assert_contained(outcome, limits)
     assert_placed(outcome, "limit", line, column)
@@ -185,7 +185,7 @@ def test_this_process_keeps_its_memory_while_the_programs_fill_theirs(table: Tab
 SERVER = """
 import json, sys
 from engine.limits import DEFAULT_LIMITS
-from engine.run import check_source
+from engine.run import prepare_source
 from tests.security.forked import Outcome, run_one
 
 def peak_kib():  # VmHWM: this process's peak resident memory (ru_maxrss would count the forking parent's)
@@ -195,7 +195,7 @@ def peak_kib():  # VmHWM: this process's peak resident memory (ru_maxrss would c
 source = sys.stdin.read()
 before = peak_kib()
 if sys.argv[1] == "check":
-    check_source(source, DEFAULT_LIMITS)
+    prepare_source(source, DEFAULT_LIMITS)
     outcome = Outcome()
 else:
     outcome = run_one(source, DEFAULT_LIMITS)
