@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ValueError("BACKPROP_JAIL=off runs programs without the system-call filter: only on a loopback host")
         logger.warning("BACKPROP_JAIL=off: programs run without the system-call filter; for local development only")
     programs.Programs.filter = settings.jail != "off"
+    programs.Programs.prepared_size = settings.prepared_cache_size
     app = FastAPI(
         title="Backprop Explorer",
         version="0.1.0",

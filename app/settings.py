@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine import limits, picture
 from engine.limits import Limits
+from engine.run import PREPARED_PROGRAMS
 
 
 class Settings(BaseSettings):
@@ -65,6 +66,7 @@ class Settings(BaseSettings):
     picture_cache_size: int = 512  # layouts kept, one per program structure
     run_cache_size: int = 64  # recent runs kept, so that another pass of a program is not run again
     run_cache_values: int = 150_000  # values and events those runs may hold in all (a few hundred bytes each)
+    prepared_cache_size: int = PREPARED_PROGRAMS  # programs kept checked and compiled for their next run
     retry_after: int = 1  # seconds, in the Retry-After of a 503
     # Classes (app/classes): one worker keeps them in memory; several share them through Redis
     redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0; empty: classes live in this process

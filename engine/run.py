@@ -9,8 +9,8 @@ from __future__ import annotations
 import gc
 import signal
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from engine.checks.hints import with_hint
@@ -32,10 +32,16 @@ JAIL_ENV = {**default_environment(), "PYTHONHASHSEED": "0"}  # one set order of 
 
 
 class Programs:
-    """The jail every run of this process goes through; `filter=False` only for local development."""
+    """The jail every run of this process goes through (`filter=False` only for local development), and how many
+    programs stay prepared for their next run."""
 
     jail: Jail | None = None
     filter: bool = True
+    prepared_size: int = PREPARED_PROGRAMS
+
+
+_PREPARED: OrderedDict[tuple[str, Limits], dict[str, Any]] = OrderedDict()  # the latest programs prepared, newest last
+_PREPARED_LOCK = threading.Lock()
 
 
 _JAIL_LOCK = threading.Lock()
@@ -57,7 +63,6 @@ def warm_up_request() -> dict[str, Any]:
     return {"source": source, "prepared": prepare_source(source, limits), "limits": limits.__dict__, "overrides": {}}
 
 
-@lru_cache(maxsize=PREPARED_PROGRAMS)
 def prepare_source(source: str, limits: Limits) -> dict[str, Any] | None:
     """Refuse a program the static wall or the compiler refuses, here and at once, before any process is started;
     else the program prepared to run (engine/program/prepare.py), kept for the next run of the same text.
@@ -67,7 +72,24 @@ def prepare_source(source: str, limits: Limits) -> dict[str, Any] | None:
     """
     if len(source) > PRECHECK_CHARS:
         return None
-    return to_message(prepare(source, limits))
+    key = (source, limits)
+    with _PREPARED_LOCK:
+        prepared = _PREPARED.get(key)
+        if prepared is not None:
+            _PREPARED.move_to_end(key)
+            return prepared
+    prepared = to_message(prepare(source, limits))
+    with _PREPARED_LOCK:
+        _PREPARED[key] = prepared
+        while len(_PREPARED) > max(0, Programs.prepared_size):
+            _PREPARED.popitem(last=False)
+    return prepared
+
+
+def forget_prepared() -> None:
+    """Empty the prepared programs (tests: a program's next run is prepared anew)."""
+    with _PREPARED_LOCK:
+        _PREPARED.clear()
 
 
 def run_program(source: str, limits: Limits = DEFAULT_LIMITS, overrides: Mapping[int, float] | None = None) -> Run:

@@ -16,7 +16,7 @@ from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS
 from engine.program.prepare import from_message, prepare, to_message
 from engine.record import Run
-from engine.run import prepare_source, run_program
+from engine.run import forget_prepared, prepare_source, run_program
 from tests.lecture_programs import PROGRAMS
 
 NOTEBOOK = (
@@ -60,7 +60,7 @@ def summary(run: Run) -> object:
 def prepared_in_the_jail(source: str, monkeypatch: pytest.MonkeyPatch) -> Run:
     with monkeypatch.context() as patched:
         patched.setattr(engine.run, "PRECHECK_CHARS", -1)
-        prepare_source.cache_clear()
+        forget_prepared()
         return run_program(source)
 
 
@@ -94,7 +94,7 @@ def test_an_error_is_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_the_same_text_is_prepared_once() -> None:
-    prepare_source.cache_clear()
+    forget_prepared()
     source = PROGRAMS["lecture-L-backward"]
     first = prepare_source(source, DEFAULT_LIMITS)
     assert prepare_source(source, DEFAULT_LIMITS) is first
@@ -120,3 +120,19 @@ def test_the_message_holds_the_code_and_nothing_else_passes_for_it() -> None:
     assert again.code.co_code == prepared.code.co_code and again.call_starts == prepared.call_starts
     with pytest.raises(TypeError):
         from_message({**to_message(prepared), "code": base64.b64encode(marshal.dumps((1, 2))).decode()})
+
+
+def test_the_prepared_programs_kept_are_bounded_by_their_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.main import create_app
+    from app.settings import Settings
+
+    create_app(Settings(prepared_cache_size=2))
+    assert engine.run.Programs.prepared_size == 2
+    forget_prepared()
+    texts = [f"a = {n}.0\n" for n in range(3)]
+    first, *_ = [prepare_source(text, DEFAULT_LIMITS) for text in texts]
+    assert prepare_source(texts[2], DEFAULT_LIMITS) is prepare_source(texts[2], DEFAULT_LIMITS)
+    assert prepare_source(texts[0], DEFAULT_LIMITS) is not first  # the oldest was let go, and prepared anew
+    monkeypatch.setattr(engine.run.Programs, "prepared_size", engine.run.PREPARED_PROGRAMS)
+    create_app(Settings())
+    assert engine.run.Programs.prepared_size == engine.run.PREPARED_PROGRAMS
