@@ -169,15 +169,17 @@ def test_a_share_link_reopens_the_same_graph_at_the_same_step(page: Page, browse
     open_page(page)
     page.click(tid("nudge"))
     page.wait_for_function("document.querySelector('[data-testid=output-value]').textContent === '-7.2865'")
+    wait_idle(page)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.querySelector('{tid('phase')}').textContent === 'backward 2 / 4'")
     url = page.url
     expected = [svg_text(page, f"grad-{node_id(page, label)}") for label in "abcdefL"]
     other = browser.new_page()
     other.base_url = page.base_url
     other.goto(url)
     other.wait_for_selector("body[data-ready=true]")
-    assert text(other, tid("phase")) == "backward 2 / 4"
+    assert text(other, tid("phase")) == "backward 2 / 4", url
     assert text(other, tid("output-value")) == "-7.2865"
     assert [svg_text(other, f"grad-{node_id(other, label)}") for label in "abcdefL"] == expected
     other.reload()
