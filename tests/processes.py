@@ -1,4 +1,4 @@
-"""The jail's processes as /proc shows them: whether a child has gone, and which children are spares waiting."""
+"""Processes as /proc shows them: whether one still runs, and which of the jail's children are spares waiting."""
 
 from __future__ import annotations
 
@@ -16,12 +16,9 @@ def state(pid: int) -> str | None:
         return None
 
 
-def asleep(pid: int, seconds: float = 2.0) -> None:
-    """Wait until a process sleeps (a spare, once warmed up and waiting on its channel)."""
-    deadline = time.monotonic() + seconds
-    while (now := state(pid)) != "S":
-        assert time.monotonic() < deadline, now
-        time.sleep(0.01)
+def alive(pid: int) -> bool:
+    """Whether the process runs: neither gone nor a zombie waiting to be reaped."""
+    return state(pid) not in (None, "Z")
 
 
 def is_waiting_spare(pid: int) -> bool:

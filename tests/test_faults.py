@@ -15,6 +15,7 @@ import pytest
 
 from bench.client import call_json as call
 from bench.client import running_server
+from tests.processes import alive
 from tests.programs import LECTURE_L
 
 pytestmark = pytest.mark.server
@@ -148,14 +149,6 @@ def test_a_worker_killed_mid_request_leaves_the_others_serving(tmp_path: Path) -
         while len(worker_pids(supervisor)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(worker_pids(supervisor)) == 2  # the supervisor started a new worker
-
-
-def alive(pid: int) -> bool:
-    """Whether the process runs: neither gone nor a zombie waiting to be reaped."""
-    try:
-        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
 
 
 def dot_processes(port: int) -> dict[int, int]:

@@ -25,7 +25,7 @@ from bench.workers import children_of
 from engine.jail import Jail, JailLimits, JailResult, JailUnavailable
 from engine.jail.client import failure_sentence
 from engine.jail.protocol import Exchange
-from tests.processes import leftovers, spare_of
+from tests.processes import alive, leftovers, spare_of
 
 PRELOAD = ("os", "signal", "socket", "encodings.idna", "subprocess", "json", "math", "random", "time", "traceback")
 MiB = 2**20
@@ -60,15 +60,6 @@ def outcome(jail: Jail, code: str, limits: JailLimits = LIMITS) -> tuple[Any, st
     assert result.failure is None, result.failure
     assert result.message is not None
     return result.message["result"], result.message["error"]
-
-
-def alive(pid: int) -> bool:
-    """Whether `pid` is a process that has not ended (a zombie has)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def parent_of(jail: Jail) -> int:
