@@ -23,8 +23,9 @@ from engine.jail import Deadline, stand_down
 from engine.limits import Limits
 from engine.program import hooks, modules, pyplot
 from engine.program.events import pack
+from engine.program.origins import PROGRAM
 from engine.program.prepare import from_message, prepare
-from engine.program.recorder import PROGRAM, Limit, NonFinite, Recorder
+from engine.program.recorder import Limit, NonFinite, Recorder
 from engine.program.source import cell_starts
 from engine.record import GC_THRESHOLDS
 
@@ -56,7 +57,7 @@ def execute(request: dict[str, Any]) -> dict[str, Any]:
         # checked, instrumented and compiled on the server when it was short enough to parse there
         prepared = from_message(request["prepared"]) if request.get("prepared") else prepare(source, limits)
         recorder.notes.extend((note.line, note.message) for note in prepared.notes)
-        recorder.places.call_starts = prepared.call_starts
+        recorder.origins.places.call_starts = prepared.call_starts
         random.seed(0)
         modules.seed_numpy(0)  # numpy's generator too: an unseeded program draws the same numbers on every worker
         gc.set_threshold(*GC_THRESHOLDS)
@@ -142,7 +143,7 @@ def locate(raised: BaseException) -> tuple[int | None, int | None, list[str]]:
     positions = list(frame.f_code.co_positions())
     start = positions[lasti // 2] if 0 <= lasti // 2 < len(positions) else (line, line, 0, 0)
     line = start[0] or line
-    column = hooks.Current.recorder.places.column(line, start[2] or 0)
+    column = hooks.Current.recorder.origins.places.column(line, start[2] or 0)
     chain = [
         f"in {inner[0].f_code.co_qualname}, called from line {outer[1]}" for outer, inner in itertools.pairwise(program)
     ][::-1]
@@ -171,14 +172,14 @@ def message(
         },
         "ops": ops,
         "labels": labels,
-        "exprs": list(recorder.places.exprs),
+        "exprs": list(recorder.origins.places.exprs),
         "events": {
             "kinds": pack(recorder.kinds),
             "ints": pack(recorder.ints),
             "floats": pack(recorder.floats),
             "names": list(recorder.names),
         },
-        "groups": recorder.groups,
+        "groups": recorder.origins.groups,
         "prints": recorder.prints,
         "notes": recorder.notes,
         "cells": [[start, end, out] for start, end, out in zip(cells, ends, outs, strict=True)],

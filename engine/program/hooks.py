@@ -68,7 +68,7 @@ def set_attribute(value: Any, obj: Any, name: str, line: int) -> None:
     if k is not None:
         Current.recorder.changed(k, name, value, line)
     elif name == "_prev" or id(obj) in _pending:
-        Current.recorder.register(obj)
+        Current.recorder.register(obj, 1)
 
 
 def wrote(obj: Any, name: str, line: int) -> None:
@@ -77,7 +77,7 @@ def wrote(obj: Any, name: str, line: int) -> None:
     if k is not None:
         Current.recorder.changed(k, name, getattr(obj, name), line)
     elif name == "_prev" or id(obj) in _pending:
-        Current.recorder.register(obj)
+        Current.recorder.register(obj, 1)
 
 
 def step(obj: Any, line: int) -> Any:
@@ -101,13 +101,15 @@ def step(obj: Any, line: int) -> Any:
             del kinds[at]  # a leaf's `lambda: None` in a pass, nothing done: no step to show
             del recorder.ints[-2:]
         else:
-            recorder.event(END_STEP)
+            kinds.append(END_STEP)
+            if len(kinds) > recorder.max_events:
+                raise Limit(f"the program changed values more than {recorder.max_events:,} times")
 
 
 def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
     """`x.backward()`: a pass, when x is a value."""
     recorder = Current.recorder
-    k = recorder.register(obj)
+    k = recorder.register(obj, 1)
     if k is None:
         return obj.backward(*args, **kwargs)
     recorder.passes += 1
@@ -127,9 +129,9 @@ def ret(value: Any) -> Any:
     if id(value) in _index:
         recorder = Current.recorder
         frame = sys._getframe(1)
-        known = recorder.frames.get(id(frame))
+        known = recorder.origins.frames.get(id(frame))
         if known is not None and known[0] is frame:
-            recorder.groups[known[1]][4] = _index[id(value)]
+            recorder.origins.groups[known[1]][4] = _index[id(value)]
     return value
 
 

@@ -20,8 +20,8 @@ import numpy
 from engine.program import hooks, pyplot
 from engine.program.events import VIEW
 from engine.program.instrument import instrument
+from engine.program.origins import LIBRARY
 from engine.program.policy import BUILTINS, LATER_MODULES, MODULES
-from engine.program.recorder import LIBRARY
 from engine.program.runtime_check import check_dataclass, unavailable_name
 
 ENGINE = "<micrograd.engine>"  # the built-in Value's file name: its frames are the engine's, never the program's

@@ -17,7 +17,7 @@ from typing import Any
 from engine.limits import Limits
 from engine.program.check import check_program
 from engine.program.instrument import instrument
-from engine.program.recorder import PROGRAM
+from engine.program.origins import PROGRAM
 from engine.program.source import (
     Note,
     blank_notebook_lines,
