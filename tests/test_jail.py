@@ -428,8 +428,9 @@ def test_a_spare_that_died_waiting_costs_its_run_nothing(jail: Jail) -> None:
 def test_the_spare_runs_the_warm_up_request_before_its_run_and_is_walled_in_after_it(warm_up: str) -> None:
     jail = Jail("tests.jail_targets:run_code", preload=PRELOAD, warm_up={"code": warm_up})
     try:
-        for _ in range(2):  # the first run's child may have been forked for it; the second's was a spare
-            result, error = outcome(jail, "import sys\nresult = getattr(sys, 'warmed', False)")
+        outcome(jail, "pass")  # this run's child may have been forked for it
+        spare_of(parent_of(jail))  # the next run's is the spare, warmed up and waiting
+        result, error = outcome(jail, "import sys\nresult = getattr(sys, 'warmed', False)")
         assert (result, error) == (True, None)
         result, error = outcome(jail, "result = open('/etc/hostname').read()")
         assert result is None and error is not None and error.startswith(REFUSED)

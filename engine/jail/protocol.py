@@ -1,7 +1,9 @@
 """What crosses the jail's sockets: the run's limits, and frames of JSON with a length in front; never pickle.
 
-A frame is a 4-byte big-endian length, then that many bytes of JSON (compact, ASCII, NaN and
-infinities allowed so that every float survives). The client writes the request frame and reads
+A frame is a 4-byte big-endian length, then that many bytes: the 4-byte length of its JSON, the
+JSON (compact, ASCII, NaN and infinities allowed so that every float survives), and the raw bytes
+that JSON names (a value's `bytes`, sent as `{"$bytes": [offset, length]}`: the recorder's arrays
+travel as they are, not as text). The client writes the request frame and reads
 the result frame on the run's own socket; the parent writes the status frame on the run's status
 socket once it has reaped the child. The child holds no socket but its own, so nothing it writes
 can pass for the parent's status, and a result cut short by a kill cannot garble the status.
@@ -29,6 +31,7 @@ MAX_ORDER_BYTES = 4_096  # of one order on the control channel
 READ_BYTES = 1 << 20  # per read from a socket
 DROP_BYTES = 65_536  # per read of what a child wrote after its frame
 READABLE = select.POLLIN | select.POLLERR | select.POLLHUP  # poll events after which a read does not block
+RAW = "$bytes"  # the JSON object {RAW: [offset, length]} stands for bytes after the frame's JSON
 
 
 class ProtocolError(Exception):
@@ -76,19 +79,45 @@ def decode_order(data: bytes) -> tuple[JailLimits, bool]:
 
 
 def encode_frame(value: dict[str, Any]) -> bytes:
-    """One frame holding `value`; raises TypeError or ValueError for what JSON cannot hold."""
-    data = json.dumps(value, separators=(",", ":"), allow_nan=True).encode("ascii")
-    if len(data) >= 2**32:
-        raise ValueError(f"a frame of {len(data)} bytes is too large to send")
-    return HEADER.pack(len(data)) + data
+    """One frame holding `value`, its `bytes` sent raw after its JSON; raises TypeError or ValueError for what
+    neither can hold."""
+    raw: list[bytes] = []
+    size = 0
+
+    def named(item: object) -> dict[str, list[int]]:
+        nonlocal size
+        if type(item) is not bytes:
+            raise TypeError(f"Object of type {type(item).__name__} is not JSON serializable")
+        raw.append(item)
+        size += len(item)
+        return {RAW: [size - len(item), len(item)]}
+
+    text = json.dumps(value, separators=(",", ":"), allow_nan=True, default=named).encode("ascii")
+    length = HEADER.size + len(text) + size
+    if length >= 2**32:
+        raise ValueError(f"a frame of {length} bytes is too large to send")
+    return b"".join([HEADER.pack(length), HEADER.pack(len(text)), text, *raw])
 
 
 def decode_body(data: bytes | bytearray) -> dict[str, Any]:
-    """The JSON object a frame's body holds; raises ProtocolError otherwise."""
+    """The JSON object a frame's body holds, its `bytes` included; raises ProtocolError otherwise."""
     try:
-        value = json.loads(data)
-    except (ValueError, RecursionError) as error:
-        raise ProtocolError(f"not JSON: {error}") from None
+        (size,) = HEADER.unpack_from(data)
+        if HEADER.size + size > len(data):
+            raise ValueError(f"a JSON of {size} bytes in a body of {len(data)}")
+        raw = memoryview(data)[HEADER.size + size :]
+
+        def bytes_of(item: dict[str, Any]) -> Any:
+            if len(item) != 1 or RAW not in item:
+                return item
+            offset, length = item[RAW]
+            if type(offset) is not int or type(length) is not int or not 0 <= offset <= offset + length <= len(raw):
+                raise ValueError(f"bytes out of the frame: {item[RAW]}")
+            return bytes(raw[offset : offset + length])
+
+        value = json.loads(data[HEADER.size : HEADER.size + size], object_hook=bytes_of)
+    except (struct.error, ValueError, TypeError, RecursionError) as error:
+        raise ProtocolError(f"not a frame: {error}") from None
     if not isinstance(value, dict):
         raise ProtocolError(f"a JSON {type(value).__name__}, not an object")
     return value
