@@ -22,9 +22,9 @@ INTS = {WRITE: 3, STEP: 2, END_STEP: 0, PASS: 2, END_PASS: 0, VIEW: 2, BIND: 3}
 VALUE_INTS = 6  # per value: line, column, group (-1: none), events before it, operands, expression
 
 
-def pack(numbers: array) -> bytes:  # type: ignore[type-arg]
-    """An array's bytes."""
-    return numbers.tobytes()
+def pack(numbers: list[int] | list[float], typecode: str) -> bytes:
+    """The bytes of the array of `typecode` that holds the numbers."""
+    return array(typecode, numbers).tobytes()
 
 
 def unpack(data: bytes, typecode: str) -> array:  # type: ignore[type-arg]

@@ -166,17 +166,17 @@ def message(
     ends = [start - 1 for start in cells[1:]] + [lines]
     return {
         "values": {
-            "numbers": pack(recorder.value_numbers),
-            "ints": pack(recorder.value_ints),
-            "operands": pack(recorder.operands),
+            "numbers": pack(recorder.value_numbers, "d"),
+            "ints": pack(recorder.value_ints, "i"),
+            "operands": pack(recorder.operands, "i"),
         },
         "ops": ops,
         "labels": labels,
         "exprs": list(recorder.origins.places.exprs),
         "events": {
-            "kinds": pack(recorder.kinds),
-            "ints": pack(recorder.ints),
-            "floats": pack(recorder.floats),
+            "kinds": pack(recorder.kinds, "b"),
+            "ints": pack(recorder.ints, "i"),
+            "floats": pack(recorder.floats, "d"),
             "names": list(recorder.names),
         },
         "groups": recorder.origins.groups,

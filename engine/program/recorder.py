@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import sys
-from array import array
 from types import FrameType
 from typing import Any
 
@@ -59,13 +58,14 @@ class Recorder:
         self.pending: set[int] = set()  # objects whose _prev was written before their data or grad
         # Per value, in columns (engine/program/events.py): data and grad when made; line, column, group,
         # events before it, how many operands and its expression (an index into `exprs`); the operands.
-        self.value_numbers = array("d")
-        self.value_ints = array("i")
-        self.operands = array("i")
+        # Lists, packed into arrays when the run ends: an array converts each item it takes, three times slower.
+        self.value_numbers: list[float] = []
+        self.value_ints: list[int] = []
+        self.operands: list[int] = []
         self.leaf = bytearray()  # 1 where a value has no operands
-        self.kinds = array("b")  # one per event
-        self.ints = array("i")
-        self.floats = array("d")
+        self.kinds: list[int] = []  # one per event
+        self.ints: list[int] = []
+        self.floats: list[float] = []
         self.names: dict[str, int] = {}  # names bound at module scope, numbered in the order first bound
         self.origins = Origins(Places(source_lines))
         self.prints: list[tuple[int, str]] = []
