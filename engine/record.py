@@ -8,9 +8,9 @@ are what the program's own code did, in the order it did it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise, starmap
 from typing import Any
 
 from engine.errors import ProgramError
@@ -185,31 +185,17 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     numbers, ints, operands = (
         unpack(values[key], code) for key, code in (("numbers", "d"), ("ints", "i"), ("operands", "i"))
     )
-    made_at = list(ints[3::VALUE_INTS])
+    children = operands_of(tuple(operands), ints[4::VALUE_INTS])
     group_ids = [*(f"g{i}" for i in range(len(groups))), None]  # [-1]: made in no call
     exprs = message["exprs"]
-    ends = list(accumulate(ints[4::VALUE_INTS]))
-    starts = [0, *ends][:-1]
-    children = operands.tolist()
     columns = zip(
-        message["ops"], message["labels"], ints[0::VALUE_INTS], ints[1::VALUE_INTS], ints[2::VALUE_INTS],
-        ints[5::VALUE_INTS], starts, ends, numbers[0::2], strict=True,
+        range(len(children)), children, shortened(message["ops"], label_chars),
+        shortened(message["labels"], label_chars), ints[0::VALUE_INTS], ints[1::VALUE_INTS],
+        map(group_ids.__getitem__, ints[2::VALUE_INTS]), numbers[0::2], map(exprs.__getitem__, ints[5::VALUE_INTS]),
+        strict=True,
     )  # fmt: skip
-    nodes = [
-        Node(
-            k,
-            tuple(children[start:end]),
-            op[:label_chars],
-            label[:label_chars],
-            line,
-            column,
-            group_ids[group],
-            made,
-            exprs[expr],
-        )
-        for k, (op, label, line, column, group, expr, start, end, made) in enumerate(columns)
-    ]
-    replay = Replay(nodes, list(numbers[0::2]), list(numbers[1::2]), made_at)
+    nodes = list(starmap(Node, columns))  # one call per value, with no Python loop of our own: a run makes thousands
+    replay = Replay(nodes, children, list(numbers[0::2]), list(numbers[1::2]), ints[3::VALUE_INTS])
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
     return Run(
@@ -227,3 +213,13 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
         value_class=message["value_class"],
         events=replay.count,
     )
+
+
+def operands_of(operands: tuple[int, ...], counts: Iterable[int]) -> list[tuple[int, ...]]:
+    """Each value's operands, in order, from all of them in a row and how many each value has."""
+    return [operands[start:end] for start, end in pairwise(accumulate(counts, initial=0))]
+
+
+def shortened(texts: list[str], chars: int) -> list[str]:
+    """Each text cut to at most chars characters (the list itself when none is longer)."""
+    return texts if max(map(len, texts), default=0) <= chars else [text[:chars] for text in texts]
