@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
 from struct import Struct
 from typing import Any
 
@@ -22,7 +21,6 @@ from engine.record import Step
 
 PLAIN = bytes((WRITE, STEP, END_STEP))  # the only events a plain pass holds
 INT = array("i").itemsize  # the bytes of one of the events' integers
-SKIP = b"%dx" % INT  # a struct format's code for an integer passed over
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,19 @@ class Span:
     end_floats: int
 
 
-@lru_cache(maxsize=16)  # a training loop's passes are alike, event for event
 def readers(kinds: bytes) -> tuple[Struct, Struct]:
-    """Two readers of the integers of a plain pass's events (their kinds given): one gives each write's value and
-    field in a row, the other each step's value. A pass holds a thousand events: struct reads them in C."""
-    kinds = kinds.replace(bytes((END_STEP,)), b"")  # it holds no integers
-    writes = kinds.replace(bytes((WRITE,)), b"ii" + SKIP).replace(bytes((STEP,)), SKIP * 2)
-    steps = kinds.replace(bytes((WRITE,)), SKIP * 3).replace(bytes((STEP,)), b"i" + SKIP)
+    """Two readers of the integers of a plain pass's events (their kinds given): one gives each write's three
+    (value, field, line) in a row, the other each step's value. A pass holds a thousand events: struct reads
+    them in C."""
+    kinds = kinds.translate(None, bytes((END_STEP,)))  # it holds no integers
+    writes = kinds.replace(bytes((WRITE,)), b"3i").replace(bytes((STEP,)), skip(2))
+    steps = kinds.replace(bytes((WRITE,)), skip(3)).replace(bytes((STEP,)), b"i" + skip(1))
     return Struct(writes), Struct(steps)
+
+
+def skip(count: int) -> bytes:
+    """A struct format's code for `count` integers passed over."""
+    return b"%dx" % (count * INT)
 
 
 def scan(events: Events, start: int, i: int, f: int, members: set[int], grad: list[float]) -> Span | None:
@@ -71,8 +74,8 @@ def scan(events: Events, start: int, i: int, f: int, members: set[int], grad: li
     if len(events.ints) < end_ints:  # a message cut short: the replay step by step says where
         return None
     written = writes.unpack_from(events.ints, i * INT)
-    values = written[0::2]
-    if 0 in written[1::2] or not members.issuperset(values):  # a data write, or a grad outside the graph
+    values = written[0::3]
+    if 0 in written[1::3] or not members.issuperset(values):  # a data write, or a grad outside the graph
         return None
     if not members.issuperset(steps.unpack_from(events.ints, i * INT)):
         return None

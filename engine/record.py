@@ -222,4 +222,5 @@ def operands_of(operands: tuple[int, ...], counts: Iterable[int]) -> list[tuple[
 
 def shortened(texts: list[str], chars: int) -> list[str]:
     """Each text cut to at most chars characters (the list itself when none is longer)."""
-    return texts if max(map(len, texts), default=0) <= chars else [text[:chars] for text in texts]
+    # a run's ops and labels repeat: measuring each distinct text once is the cheaper
+    return texts if max(map(len, set(texts)), default=0) <= chars else [text[:chars] for text in texts]
