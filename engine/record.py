@@ -188,14 +188,15 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     children = operands_of(tuple(operands), ints[4::VALUE_INTS])
     group_ids = [*(f"g{i}" for i in range(len(groups))), None]  # [-1]: made in no call
     exprs = message["exprs"]
+    data = list(numbers[0::2])  # each value's data when made, and as the replay goes
     columns = zip(
         range(len(children)), children, shortened(message["ops"], label_chars),
         shortened(message["labels"], label_chars), ints[0::VALUE_INTS], ints[1::VALUE_INTS],
-        map(group_ids.__getitem__, ints[2::VALUE_INTS]), numbers[0::2], map(exprs.__getitem__, ints[5::VALUE_INTS]),
+        map(group_ids.__getitem__, ints[2::VALUE_INTS]), data, map(exprs.__getitem__, ints[5::VALUE_INTS]),
         strict=True,
     )  # fmt: skip
     nodes = list(starmap(Node, columns))  # one call per value, with no Python loop of our own: a run makes thousands
-    replay = Replay(nodes, children, list(numbers[0::2]), list(numbers[1::2]), ints[3::VALUE_INTS])
+    replay = Replay(nodes, children, data, list(numbers[1::2]), ints[3::VALUE_INTS])
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
     return Run(
