@@ -171,9 +171,10 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     """The Run a message describes, or the ProgramError it reports (with what was recorded before it)."""
     from engine.trace import Replay  # the replay of events, kept in a module of its own
 
+    ids = [f"g{i}" for i in range(len(message["groups"]))]
     groups = [
-        Group(f"g{i}", name, label, f"g{parent}" if parent >= 0 else None, line, output if output >= 0 else None)
-        for i, (name, label, parent, line, output) in enumerate(message["groups"])
+        Group(group_id, name, label, f"g{parent}" if parent >= 0 else None, line, output if output >= 0 else None)
+        for group_id, (name, label, parent, line, output) in zip(ids, message["groups"], strict=True)
     ]
     prints = [Print(line, text) for line, text in message["prints"]]
     cells = [Cell(i, line, end, out) for i, (line, end, out) in enumerate(message["cells"])]
@@ -186,7 +187,7 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
         unpack(values[key], code) for key, code in (("numbers", "d"), ("ints", "i"), ("operands", "i"))
     )
     children = operands_of(tuple(operands), ints[4::VALUE_INTS])
-    group_ids = [*(f"g{i}" for i in range(len(groups))), None]  # [-1]: made in no call
+    group_ids = [*ids, None]  # [-1]: made in no call
     exprs = message["exprs"]
     data = list(numbers[0::2])  # each value's data when made, and as the replay goes
     columns = zip(
