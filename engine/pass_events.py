@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from struct import Struct
 from typing import Any
 
 from engine.program.events import END_PASS, END_STEP, STEP, WRITE
 from engine.record import Step
 
+PLAIN = bytes((WRITE, STEP, END_STEP))  # the only events a plain pass holds
+INT = array("i").itemsize  # the bytes of one of the events' integers
+
 
 @dataclass(frozen=True)
 class Events:
-    """A run's events, unpacked: the kinds, their integers and their numbers."""
+    """A run's events, unpacked: the kinds (a byte each), their integers and their numbers."""
 
-    kinds: array[Any]
+    kinds: bytes
     ints: array[Any]
     floats: array[Any]
 
@@ -41,36 +45,55 @@ class Span:
     end_floats: int
 
 
+def readers(kinds: bytes) -> tuple[Struct, Struct]:
+    """Two readers of the integers of a plain pass's events (their kinds given): one gives each write's three
+    (value, field, line) in a row, the other each step's value. A pass holds a thousand events: struct reads
+    them in C."""
+    kinds = kinds.translate(None, bytes((END_STEP,)))  # it holds no integers
+    writes = kinds.replace(bytes((WRITE,)), b"3i").replace(bytes((STEP,)), skip(2))
+    steps = kinds.replace(bytes((WRITE,)), skip(3)).replace(bytes((STEP,)), b"i" + skip(1))
+    return Struct(writes), Struct(steps)
+
+
+def skip(count: int) -> bytes:
+    """A struct format's code for `count` integers passed over."""
+    return b"%dx" % (count * INT)
+
+
 def scan(events: Events, start: int, i: int, f: int, members: set[int], grad: list[float]) -> Span | None:
     """The span of a plain pass whose events begin at `start` (offsets i and f), with `grad` brought to where
     the pass leaves it; None (and `grad` untouched) when the pass is not plain or has no end."""
-    kinds, ints, floats = events.kinds, events.ints, events.floats
-    written: dict[int, float] = {}
-    first_i, first_f = i, f
-    for at in range(start, len(kinds)):
-        kind = kinds[at]
-        if kind == WRITE:
-            k = ints[i]
-            if not ints[i + 1] or k not in members:  # a data write, or a grad outside the graph
-                return None
-            written[k] = floats[f]
-            i += 3
-            f += 1
-        elif kind == STEP:
-            if ints[i] not in members:
-                return None
-            i += 2
-        elif kind == END_PASS:
-            for k, after in written.items():
-                grad[k] = after
-            return Span(start, first_i, first_f, at, i, f)
-        elif kind != END_STEP:  # a nested backward(), a view, a binding
-            return None
-    return None
+    end = events.kinds.find(END_PASS, start)
+    if end < 0:
+        return None
+    kinds = events.kinds[start:end]
+    if kinds.translate(None, PLAIN):  # a nested backward(), a view, a binding
+        return None
+    writes, steps = readers(kinds)
+    end_ints = i + writes.size // INT
+    if len(events.ints) < end_ints:  # a message cut short: the replay step by step says where
+        return None
+    written = writes.unpack_from(events.ints, i * INT)
+    values = written[0::3]
+    if 0 in written[1::3] or not members.issuperset(values):  # a data write, or a grad outside the graph
+        return None
+    if not members.issuperset(steps.unpack_from(events.ints, i * INT)):
+        return None
+    end_floats = f + len(values)
+    if len(events.floats) < end_floats:
+        return None
+    for k, after in zip(values, events.floats[f:end_floats], strict=True):
+        grad[k] = after
+    return Span(start, i, f, end, end_ints, end_floats)
 
 
 def pass_steps(
-    events: Events, span: Span, output: int, order: list[int], grad_before: list[float], childless: list[bool]
+    events: Events,
+    span: Span,
+    output: int,
+    order: list[int],
+    grad_before: list[float],
+    operands: list[tuple[int, ...]],
 ) -> list[Step]:
     """The steps of a plain pass, replayed from its events as engine/trace.py replays any pass: the first
     write of the output's grad is the seed, any other write outside a `_backward` call is a grad set there,
@@ -102,6 +125,6 @@ def pass_steps(
             open_steps.append(step)
         elif open_steps:  # END_STEP
             step = open_steps.pop()
-            if childless[step.node] and not step.deposits and steps[-1] is step:
+            if not operands[step.node] and not step.deposits and steps[-1] is step:
                 steps.pop()
     return steps

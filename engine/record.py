@@ -8,9 +8,9 @@ are what the program's own code did, in the order it did it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise, starmap
 from typing import Any
 
 from engine.errors import ProgramError
@@ -171,9 +171,10 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     """The Run a message describes, or the ProgramError it reports (with what was recorded before it)."""
     from engine.trace import Replay  # the replay of events, kept in a module of its own
 
+    ids = [f"g{i}" for i in range(len(message["groups"]))]
     groups = [
-        Group(f"g{i}", name, label, f"g{parent}" if parent >= 0 else None, line, output if output >= 0 else None)
-        for i, (name, label, parent, line, output) in enumerate(message["groups"])
+        Group(group_id, name, label, f"g{parent}" if parent >= 0 else None, line, output if output >= 0 else None)
+        for group_id, (name, label, parent, line, output) in zip(ids, message["groups"], strict=True)
     ]
     prints = [Print(line, text) for line, text in message["prints"]]
     cells = [Cell(i, line, end, out) for i, (line, end, out) in enumerate(message["cells"])]
@@ -185,31 +186,18 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
     numbers, ints, operands = (
         unpack(values[key], code) for key, code in (("numbers", "d"), ("ints", "i"), ("operands", "i"))
     )
-    made_at = list(ints[3::VALUE_INTS])
-    group_ids = [*(f"g{i}" for i in range(len(groups))), None]  # [-1]: made in no call
+    children = operands_of(tuple(operands), ints[4::VALUE_INTS])
+    group_ids = [*ids, None]  # [-1]: made in no call
     exprs = message["exprs"]
-    ends = list(accumulate(ints[4::VALUE_INTS]))
-    starts = [0, *ends][:-1]
-    children = operands.tolist()
+    data = list(numbers[0::2])  # each value's data when made, and as the replay goes
     columns = zip(
-        message["ops"], message["labels"], ints[0::VALUE_INTS], ints[1::VALUE_INTS], ints[2::VALUE_INTS],
-        ints[5::VALUE_INTS], starts, ends, numbers[0::2], strict=True,
+        range(len(children)), children, shortened(message["ops"], label_chars),
+        shortened(message["labels"], label_chars), ints[0::VALUE_INTS], ints[1::VALUE_INTS],
+        map(group_ids.__getitem__, ints[2::VALUE_INTS]), data, map(exprs.__getitem__, ints[5::VALUE_INTS]),
+        strict=True,
     )  # fmt: skip
-    nodes = [
-        Node(
-            k,
-            tuple(children[start:end]),
-            op[:label_chars],
-            label[:label_chars],
-            line,
-            column,
-            group_ids[group],
-            made,
-            exprs[expr],
-        )
-        for k, (op, label, line, column, group, expr, start, end, made) in enumerate(columns)
-    ]
-    replay = Replay(nodes, list(numbers[0::2]), list(numbers[1::2]), made_at)
+    nodes = list(starmap(Node, columns))  # one call per value, with no Python loop of our own: a run makes thousands
+    replay = Replay(nodes, children, data, list(numbers[1::2]), ints[3::VALUE_INTS])
     replay.run(message["events"])
     default = replay.views[-1].pass_index if replay.views else (len(replay.passes) - 1 if replay.passes else None)
     return Run(
@@ -227,3 +215,14 @@ def build_run(message: dict[str, Any], label_chars: int) -> Run:
         value_class=message["value_class"],
         events=replay.count,
     )
+
+
+def operands_of(operands: tuple[int, ...], counts: Iterable[int]) -> list[tuple[int, ...]]:
+    """Each value's operands, in order, from all of them in a row and how many each value has."""
+    return [operands[start:end] for start, end in pairwise(accumulate(counts, initial=0))]
+
+
+def shortened(texts: list[str], chars: int) -> list[str]:
+    """Each text cut to at most chars characters (the list itself when none is longer)."""
+    # a run's ops and labels repeat: measuring each distinct text once is the cheaper
+    return texts if max(map(len, set(texts)), default=0) <= chars else [text[:chars] for text in texts]

@@ -9,19 +9,28 @@ reset of the next pass that holds the value (the lecture's zero_grad), or an upd
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from engine.pass_events import Events, pass_steps, scan
-from engine.program.events import BIND, END_PASS, END_STEP, FIELDS, INTS, PASS, STEP, VIEW, WRITE, unpack
+from engine.pass_events import Events, Span, pass_steps, scan
+from engine.program.events import BIND, END_PASS, END_STEP, INTS, PASS, STEP, VIEW, WRITE, unpack
 from engine.record import Mutation, Node, Pass, Step, View
 
 
 class Replay:
     """The state of every value while the events are replayed, and what they add up to."""
 
-    def __init__(self, nodes: list[Node], data: list[float], grad: list[float], made_at: list[int]) -> None:
+    def __init__(
+        self,
+        nodes: list[Node],
+        operands: list[tuple[int, ...]],
+        data: list[float],
+        grad: list[float],
+        made_at: Sequence[int],
+    ) -> None:
         self.nodes = nodes
+        self.operands = operands  # each value's operands (its node's children), read where the replay walks graphs
         self.data = data  # each value's data and grad as the replay goes (a value is only named once made)
         self.grad = grad
         self.made_at = made_at  # events before each value was made
@@ -41,33 +50,42 @@ class Replay:
         self.count = 0  # events in all
 
     def run(self, events: dict[str, Any]) -> None:
-        """Replay every event, then place each view on its pass's timeline."""
-        kinds = unpack(events["kinds"], "b")
+        """Replay every event, passing over plain passes (replayed when their steps are read), then place each
+        view on its pass's timeline."""
+        kinds = unpack(events["kinds"], "b").tobytes()
         self.count = len(kinds)
-        ints = unpack(events["ints"], "i")
-        floats = unpack(events["floats"], "d")
+        unpacked = Events(kinds, unpack(events["ints"], "i"), unpack(events["floats"], "d"))
         names: list[str] = events["names"]
-        grad = self.grad
+        span: Span | None = Span(0, 0, 0, -1, 0, 0)  # as if a pass had ended before the first event
+        while span is not None:
+            span = self.replay(unpacked, names, span.end + 1, span.end_ints, span.end_floats)
+        self.sort_pending(set())
+        for view in self.views:
+            self.place(view)
+
+    def replay(self, events: Events, names: list[str], start: int, i: int, f: int) -> Span | None:
+        """Replay the events from `start` (offsets i and f) up to the next plain pass, which it passes over and
+        returns; None at the end."""
+        kinds, ints, floats = events.kinds, events.ints, events.floats
+        data, grad = self.data, self.grad
         steps = self.steps
-        childless = [not node.children for node in self.nodes]
-        unpacked = Events(kinds, ints, floats)
-        resume = 0  # events before this one were passed over: a plain pass, replayed when its steps are read
-        i = f = 0
-        for at, kind in enumerate(kinds):
-            if at < resume:
-                continue
+        for at in range(start, len(kinds)):
+            kind = kinds[at]
             if kind == WRITE:
                 k, field, line = ints[i], ints[i + 1], ints[i + 2]
                 i += 3
                 after = floats[f]
                 f += 1
-                if field and steps:  # a deposit: the common case, kept short
+                if not field:  # a data write: a reset or an update
+                    self.pending.append(Mutation(k, "data", data[k], after, line, at))
+                    data[k] = after
+                elif steps:  # a deposit: the common case, kept short
                     steps[-1].deposits.append((k, grad[k], after))
                     steps[-1].lines.append(line)
                     grad[k] = after
                 else:
                     self.at = at
-                    self.write(k, field, after, line)
+                    self.write_grad(k, after, line)
                 continue
             self.at = at
             if kind == STEP:
@@ -78,14 +96,13 @@ class Replay:
                 self.begin_pass(ints[i], ints[i + 1] if ints[i + 1] >= 0 else None)
                 chosen = self.current
                 if chosen is not None and chosen.event == at and not self.depth:  # a backward() call began here
-                    span = scan(unpacked, at + 1, i + 2, f, self.last_members, grad)
+                    span = scan(events, at + 1, i + 2, f, self.last_members, grad)
                     if span is not None:
                         chosen.unreplayed = partial(
-                            pass_steps, unpacked, span, chosen.output, chosen.order, chosen.grad_before, childless
+                            pass_steps, events, span, chosen.output, chosen.order, chosen.grad_before, self.operands
                         )
                         self.end_pass()
-                        resume, i, f = span.end + 1, span.end_ints, span.end_floats
-                        continue
+                        return span
             elif kind == END_PASS:
                 self.end_pass()
             elif kind == VIEW:
@@ -93,28 +110,26 @@ class Replay:
             elif kind == BIND:
                 self.bind(names[ints[i + 2]], ints[i])
             i += INTS[kind]
-        self.sort_pending(set())
-        for view in self.views:
-            self.place(view)
+        return None
 
     # -- writes and steps
 
-    def write(self, k: int, field: int, after: float, line: int) -> None:
-        state = self.grad if field else self.data
-        before = state[k]
-        manual = field and not self.steps and self.current is None and after != 0
+    def write_grad(self, k: int, after: float, line: int) -> None:
+        """A grad written outside a `_backward` call: a seed, a grad set by hand, or a reset or an update."""
+        before = self.grad[k]
+        manual = self.current is None and after != 0
         chosen = self.manual_pass(k) if manual else None  # opened before the write: its grads before are those
-        state[k] = after
+        self.grad[k] = after
         if chosen is not None:
             chosen.steps.append(Step(k, line, before, set=after, event=self.at))
             self.snapshot_grads(chosen)
-        elif field and self.current is not None:
+        elif self.current is not None:
             if k == self.current.output and not self.seeded:
                 self.seeded = True
             else:
                 self.current.steps.append(Step(k, line, before, set=after, event=self.at))
         else:
-            self.pending.append(Mutation(k, FIELDS[field], before, after, line, self.at))
+            self.pending.append(Mutation(k, "grad", before, after, line, self.at))
 
     def begin_step(self, k: int, line: int) -> None:
         step = Step(k, line, self.grad[k], event=self.at)
@@ -130,7 +145,7 @@ class Replay:
         if owner is None:
             owner = self.manual_pass(step.node)
             self.snapshot_grads(owner)
-        if not self.nodes[step.node].children and not step.deposits and owner.steps and owner.steps[-1] is step:
+        if not self.operands[step.node] and not step.deposits and owner.steps and owner.steps[-1] is step:
             owner.steps.pop()  # a leaf's `lambda: None`: nothing to show
 
     # -- passes
@@ -140,8 +155,8 @@ class Replay:
             self.depth += 1
             return
         chosen = self.new_pass(k, line, manual=False)
-        chosen.resets = self.sort_pending(set(chosen.order))
         self.last_members = set(chosen.order)
+        chosen.resets = self.sort_pending(self.last_members)
         self.last_real = chosen
         self.manual.pop(k, None)
         self.current, self.seeded = chosen, False
@@ -156,17 +171,17 @@ class Replay:
 
     def new_pass(self, k: int, line: int | None, manual: bool) -> Pass:
         order = self.topological_order(k)
-        grads = [self.grad[i] for i in order]
+        grads = list(map(self.grad.__getitem__, order))
         chosen = Pass(
             index=len(self.passes),
             output=k,
             line=line,
             manual=manual,
             order=order,
-            data=[self.data[i] for i in order],
+            data=list(map(self.data.__getitem__, order)),
             grad_before=grads,
             grad=list(grads),
-            stale=any(grad != 0 for grad in grads),
+            stale=any(grads),  # some grad is not 0 (a NaN is not 0 either)
             event=self.at,
         )
         self.passes.append(chosen)
@@ -202,7 +217,7 @@ class Replay:
         return best
 
     def snapshot_grads(self, chosen: Pass) -> None:
-        chosen.grad = [self.grad[i] for i in chosen.order]
+        chosen.grad = list(map(self.grad.__getitem__, chosen.order))
 
     def sort_pending(self, members: set[int]) -> list[Mutation]:
         """Grad writes to the coming pass's values are its resets; the rest update the last pass."""
@@ -216,29 +231,32 @@ class Replay:
         return resets
 
     def topological_order(self, root: int) -> list[int]:
-        """Every value root depends on, operands before results, operands visited in order."""
-        nodes = self.nodes
+        """Every value root depends on, operands before results, operands visited in order (the lecture's
+        build_topo, with a stack of its own: a value is marked as it is first visited and added once its
+        operands are; ~k on the stack adds k)."""
+        operands = self.operands
         order: list[int] = []
-        visited = {root}
-        stack = [(root, iter(nodes[root].children))]
+        visited: set[int] = set()
+        stack = [root]
         while stack:
-            node, children = stack[-1]
-            for child in children:
-                if child not in visited:
-                    visited.add(child)
-                    stack.append((child, iter(nodes[child].children)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
+            k = stack.pop()
+            if k < 0:
+                order.append(~k)
+            elif k not in visited:
+                visited.add(k)
+                if operands[k]:
+                    stack.append(~k)
+                    stack.extend(operands[k][::-1])  # the first operand on top: visited first
+                else:
+                    order.append(k)
         return order
 
     # -- views and names
 
     def view(self, k: int, line: int, at: int) -> None:
         order = self.topological_order(k)
-        data = [self.data[i] for i in order]
-        grad = [self.grad[i] for i in order]
+        data = list(map(self.data.__getitem__, order))
+        grad = list(map(self.grad.__getitem__, order))
         self.views.append(View(len(self.views), line, k, order, data, grad, at))
 
     def place(self, view: View) -> None:

@@ -2,7 +2,7 @@
 
 The oracle is the replay of the same message with the shortcut turned off (`scan` finds no plain pass):
 every pass of every program below must come out the same, field by field, and the shortcut must have
-been taken where a pass is plain.
+been taken where a pass is plain. The values are the message's columns, read value by value.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 import engine.run
 from engine import trace
 from engine.errors import ProgramError
+from engine.program.events import VALUE_INTS, pack, unpack
 from engine.record import Run, build_run
 from engine.run import run_program
 from tests.lecture_programs import LECTURE_VALUE, PROGRAMS
@@ -35,6 +36,10 @@ ODD_PASSES = {
     "draw-in-a-pass": LECTURE_VALUE
     + "a = Value(2.0); b = a * a\nold = b._backward\ndef drawn():\n  old()\n  draw_dot(b)\n"
     + "b._backward = drawn\nb.backward()\n",
+    # a step of a value outside the graph, whose deposit goes to a value in it
+    "step-outside-the-graph": LECTURE_VALUE
+    + "a = Value(2.0); b = a * a; y = a + a\nold = b._backward\ndef stepped():\n  old()\n  y._backward()\n"
+    + "b._backward = stepped\ny.grad = 1.0\nb.backward()\nprint(a.grad)\n",
 }
 CASES = {**PROGRAMS, **ODD_PASSES}
 
@@ -100,3 +105,47 @@ def test_a_pass_that_is_not_plain_is_replayed_step_by_step(name: str) -> None:
     run = run_program(ODD_PASSES[name])
     assert run.passes
     assert all(chosen.unreplayed is None for chosen in run.passes if chosen.line is not None and not chosen.manual)
+
+
+@pytest.mark.parametrize("cut", ["ints", "floats"])
+def test_a_message_cut_short_is_refused_as_the_replay_step_by_step_refuses_it(
+    cut: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = recorded(PROGRAMS["lecture-training"], monkeypatch)
+    events = message["events"]
+    numbers = unpack(events[cut], "i" if cut == "ints" else "d")
+    events[cut] = pack(numbers[:-1])  # the last pass ends short of its last number
+    with pytest.raises(IndexError):
+        build_run(message, 100)
+    with monkeypatch.context() as patched, pytest.raises(IndexError):
+        patched.setattr(trace, "scan", lambda *args: None)
+        build_run(message, 100)
+
+
+@pytest.mark.parametrize("name", ["lecture-mlp-loss", "lecture-neuron-tanh", "micrograd-test-more-ops"])
+def test_each_value_is_its_columns_in_the_message(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    message = recorded(PROGRAMS[name], monkeypatch)
+    values = message["values"]
+    numbers, ints, operands = (
+        unpack(values["numbers"], "d"),
+        unpack(values["ints"], "i"),
+        unpack(values["operands"], "i"),
+    )
+    for chars in (100, 2):
+        run = build_run(message, chars)
+        start = 0
+        assert len(run.nodes) * VALUE_INTS == len(ints)
+        for k, node in enumerate(run.nodes):
+            line, column, group, _, count, expr = ints[k * VALUE_INTS : (k + 1) * VALUE_INTS]
+            assert (node.index, node.children, node.op, node.label, node.line, node.column) == (
+                k, tuple(operands[start : start + count]), message["ops"][k][:chars], message["labels"][k][:chars],
+                line, column,
+            )  # fmt: skip
+            assert (node.group, node.made_data, node.expr) == (
+                f"g{group}" if group >= 0 else None,
+                numbers[2 * k],
+                message["exprs"][expr],
+            )
+            start += count
+        assert start == len(operands)
+    assert any(len(text) > 2 for text in message["labels"] + message["ops"])  # some were cut

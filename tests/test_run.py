@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import pytest
 
 from engine.errors import ProgramError
 from engine.limits import Limits
+from engine.record import Node
 from engine.run import run_program
 from engine.steps import explore
-from tests.lecture_programs import LECTURE_VALUE
+from tests.lecture_programs import LECTURE_VALUE, PROGRAMS
 
 OWN_CLASS = LECTURE_VALUE  # the lecture's class Value cell, as a student types it
 
@@ -233,3 +235,34 @@ def test_an_unseeded_numpy_program_draws_the_same_numbers_on_every_worker() -> N
         other.close()
     generator = numpy.random.RandomState(0)
     assert first == second == [f"{generator.rand()} {generator.randn(2)}"]
+
+
+def build_topo(nodes: list[Node], root: int) -> list[int]:
+    """The lecture's build_topo, recursive as it wrote it, over a run's values."""
+    topo: list[int] = []
+    visited: set[int] = set()
+
+    def visit(k: int) -> None:
+        if k not in visited:
+            visited.add(k)
+            for child in nodes[k].children:
+                visit(child)
+            topo.append(k)
+
+    visit(root)
+    return topo
+
+
+DEEP = "xs = [Value(float(i)) for i in range(3000)]\ns = xs[0]\nfor x in xs[1:]:\n    s = s + x * x\ns.backward()\n"
+
+
+@pytest.mark.parametrize("name", [*sorted(PROGRAMS), "deep"])
+def test_each_pass_and_view_is_in_the_order_of_the_lectures_build_topo(name: str) -> None:
+    run = run_program(DEEP if name == "deep" else PROGRAMS[name])
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 3 * len(run.nodes)))  # the deep graph is deeper than Python's default
+    try:
+        for chosen in [*run.passes, *run.views]:
+            assert chosen.order == build_topo(run.nodes, chosen.output)
+    finally:
+        sys.setrecursionlimit(limit)
