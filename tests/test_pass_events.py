@@ -16,7 +16,7 @@ import pytest
 import engine.run
 from engine import trace
 from engine.errors import ProgramError
-from engine.program.events import VALUE_INTS, pack, unpack
+from engine.program.events import VALUE_INTS, unpack
 from engine.record import Run, build_run
 from engine.run import run_program
 from tests.lecture_programs import LECTURE_VALUE, PROGRAMS
@@ -114,7 +114,7 @@ def test_a_message_cut_short_is_refused_as_the_replay_step_by_step_refuses_it(
     message = recorded(PROGRAMS["lecture-training"], monkeypatch)
     events = message["events"]
     numbers = unpack(events[cut], "i" if cut == "ints" else "d")
-    events[cut] = pack(numbers[:-1])  # the last pass ends short of its last number
+    events[cut] = numbers[:-1].tobytes()  # the last pass ends short of its last number
     with pytest.raises(IndexError):
         build_run(message, 100)
     with monkeypatch.context() as patched, pytest.raises(IndexError):

@@ -88,6 +88,8 @@ class Origins:
         current: FrameType | None = frame
         while current is not None:
             code = current.f_code
+            if code.co_name == "<module>" and code.co_filename == PROGRAM:
+                break  # the program itself: no frame above it is the program's
             if code.co_filename in GROUP_FILES and not code.co_name.startswith("<"):
                 known = self.frames.get(id(current))
                 if known is not None and known[0] is current:
