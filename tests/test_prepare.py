@@ -17,6 +17,7 @@ import pytest
 import engine.run
 from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS, Limits
+from engine.program.instrument import instrument
 from engine.program.prepare import from_message, prepare, to_message
 from engine.program.source import blank_notebook_lines, method_call_starts, node_fields, syntax_tree
 from engine.record import Run
@@ -253,3 +254,37 @@ def test_the_fields_left_unwalked_hold_no_nodes_by_pythons_grammar() -> None:
             assert (field in node_fields(kind)) == (holds_nodes and not is_context), (kind.__name__, field)
         checked += 1
     assert checked > 70
+
+
+# (program, the program instrumented): rewrites wherever the walk must reach
+REWRITTEN = [
+    ('y = f"{a:>{v.backward()}}"', "y = f'{a:>{__bp_pass__(v, 1)}}'\n__bp_bind__(y, 'y', 1)"),
+    ("@dec(v.backward())\ndef f():\n    pass", "@dec(__bp_pass__(v, 1))\ndef f():\n    pass"),
+    ("def f(a=v._backward()):\n    pass", "def f(a=__bp_step__(v, 1)):\n    pass"),
+    ("class A:\n    f = lambda self: self.format", "class A:\n    f = lambda self: __bp_format__(self, 'format')"),
+    ("d = {**v.format(1), 'k': v.grad}", "d = {**__bp_format__(v, 'format')(1), 'k': v.grad}\n__bp_bind__(d, 'd', 1)"),
+    (
+        "match p:\n    case [1] if v.backward():\n        pass",
+        "match p:\n    case [1] if __bp_pass__(v, 2):\n        pass",
+    ),
+    ("x = [v.grad for v in w if v.backward()]", "x = [v.grad for v in w if __bp_pass__(v, 1)]\n__bp_bind__(x, 'x', 1)"),
+    (
+        "class A:\n    def f(self):\n        return [v.data for v in self.vs]",
+        "class A:\n\n    def f(self):\n        return __bp_ret__([v.data for v in self.vs])",
+    ),
+    ("for a.grad in x:\n    pass", "for __bp_watch__(a, 1)['grad'] in x:\n    pass"),
+    (  # a value's class (it writes _prev, here in a comprehension): its returns are the engine's, not wrapped
+        "class V:\n    def f(self):\n        x = [1 for self._prev in [()]]\n        return self",
+        "class V:\n\n    def f(self):\n        x = [1 for __bp_watch__(self, 3)['_prev'] in [()]]\n        return self",
+    ),
+    ("a.grad += (b := 2)", "__bp_watch__(a, 1)['grad'] += (b := 2)"),  # a walrus inside: a read then a write
+    ("a.grad += b", "a.grad += b\n__bp_wrote__(a, 'grad', 1)"),
+]
+
+
+@pytest.mark.parametrize(("source", "instrumented"), REWRITTEN)
+def test_the_rewrite_reaches_every_place(source: str, instrumented: str) -> None:
+    tree = instrument(ast.parse(source), [1], False, [], lines=source.split("\n"))
+    assert ast.unparse(tree) == instrumented
+    assert all(hasattr(node, "lineno") for node in ast.walk(tree) if "lineno" in node._attributes)
+    compile(tree, "<program>", "exec")

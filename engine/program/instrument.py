@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from bisect import bisect_right
 
-from engine.program.source import Note
+from engine.program.source import Note, Transformer, subtree
 
 WATCHED = frozenset({"data", "grad", "_prev"})  # the attributes whose writes the recorder sees
 FORMAT_METHODS = frozenset({"format", "format_map"})
@@ -31,9 +31,9 @@ SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def hook(name: str, node: ast.AST, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
-    """A call of the recorder's hook `__bp_<name>__`, placed where `node` is."""
-    call = ast.Call(ast.Name(f"__bp_{name}__", ast.Load()), list(args), keywords or [])
-    return ast.fix_missing_locations(ast.copy_location(call, node))
+    """A call of the recorder's hook `__bp_<name>__`, placed where `node` is (its arguments have their places)."""
+    function = ast.copy_location(ast.Name(f"__bp_{name}__", ast.Load()), node)
+    return ast.copy_location(ast.Call(function, list(args), keywords or []), node)
 
 
 def constant(value: str | int | None, node: ast.AST) -> ast.Constant:
@@ -41,7 +41,7 @@ def constant(value: str | int | None, node: ast.AST) -> ast.Constant:
     return ast.copy_location(ast.Constant(value), node)
 
 
-class Instrument(ast.NodeTransformer):
+class Instrument(Transformer):
     """Rewrites expressions anywhere in the program: attribute writes, backward calls, formats, returns."""
 
     def __init__(self, library: bool) -> None:
@@ -83,7 +83,7 @@ class Instrument(ast.NodeTransformer):
             isinstance(target, ast.Attribute)
             and target.attr in WATCHED
             and isinstance(target.value, ast.Name)
-            and not any(isinstance(inner, ast.NamedExpr) for inner in ast.walk(node.value))
+            and not any(isinstance(inner, ast.NamedExpr) for inner in subtree(node.value))
         ):
             # `x.grad += v` runs as written (x is a name, so reading it again reads the same object)
             node.value = self.visit(node.value)
@@ -128,7 +128,7 @@ class Instrument(ast.NodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
         outer, self.in_function = self.in_function, 0  # a class body's statements are not a function's
-        self.value_classes.append(any(_writes_prev(inner) for inner in ast.walk(node)))
+        self.value_classes.append(any(_writes_prev(inner) for inner in subtree(node)))
         self.generic_visit(node)
         self.value_classes.pop()
         self.in_function = outer
@@ -160,8 +160,8 @@ def instrument(
     if not library:
         _mark_outs(tree.body, cells, lines or [])
         tree.body = _module_statements(tree.body, shorthand, notes)
-    tree = Instrument(library).visit(tree)
-    return ast.fix_missing_locations(tree)
+    Instrument(library).visit(tree)  # in place; each node made here is placed as it is made (hook, constant)
+    return tree
 
 
 def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note]) -> list[ast.stmt]:

@@ -2,6 +2,8 @@
 
 Notebook lines that are not Python (IPython magics and shell escapes) are blanked first, so
 that the line numbers stay those of the text as pasted; a `# %%` line starts a cell.
+The tree's walks (the size check here, the wall's, the rewrite's) read only the fields that can hold
+nodes, from tables made once per kind of node: ast.walk and ast.NodeVisitor read every field of every node.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import gc
 import re
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType
-from typing import NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from engine.errors import ProgramError
 from engine.limits import Limits
@@ -65,6 +68,56 @@ def children(node: ast.AST, contexts: bool = False) -> list[ast.AST]:
         elif value is not None:
             found.append(value)
     return found
+
+
+def subtree(node: ast.AST) -> list[ast.AST]:
+    """A node and the nodes under it but contexts and operators, breadth first as ast.walk gives them."""
+    nodes = [node]
+    for inner in nodes:  # grows as it goes
+        nodes += children(inner)
+    return nodes
+
+
+class Visitor:
+    """ast.NodeVisitor's shape, quicker: each kind's visit_ method found once, contexts and operators not visited."""
+
+    methods: ClassVar[dict[type[ast.AST], Callable[[Any, Any], Any]]] = {}
+
+    def __init_subclass__(cls) -> None:
+        """Each visitor class finds its own methods."""
+        cls.methods = {}
+
+    def visit(self, node: ast.AST) -> Any:
+        """Visit a node with its kind's visit_ method, else with generic_visit."""
+        method = self.methods.get(type(node))
+        if method is None:
+            kind = type(self)
+            method = self.methods[type(node)] = getattr(kind, f"visit_{type(node).__name__}", kind.generic_visit)
+        return method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> Any:
+        """Visit the node's children in order."""
+        for child in children(node):
+            self.visit(child)
+
+
+class Transformer(Visitor):
+    """ast.NodeTransformer's shape, quicker: a visit_ method returns the node in its place, or a list of them."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        """Visit the node's children in order, putting what each visit returns in its place."""
+        fields = _BRANCHES.get(type(node))
+        for field in node_fields(type(node)) if fields is None else fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                changed = [self.visit(item) if item is not None else None for item in value]
+                if any(new is not old for new, old in zip(changed, value, strict=True)):
+                    value[:] = [part for new in changed for part in (new if type(new) is list else [new])]
+            elif value is not None:
+                new = self.visit(value)
+                if new is not value:
+                    setattr(node, field, new)
+        return node
 
 
 @dataclass(frozen=True)
