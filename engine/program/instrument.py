@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
+from typing import TypeVar
 
 from engine.program.source import Note, Transformer, subtree
 
@@ -28,17 +29,28 @@ WATCHED = frozenset({"data", "grad", "_prev"})  # the attributes whose writes th
 FORMAT_METHODS = frozenset({"format", "format_map"})
 REPLACED_FUNCTIONS = frozenset({"draw_dot", "trace"})  # the lecture's drawing helpers, replaced by the explorer's
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+Located = TypeVar("Located", bound=ast.expr | ast.stmt)
 
 
-def hook(name: str, node: ast.AST, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
+def placed(new: Located, node: ast.expr | ast.stmt) -> Located:
+    """The new node placed where `node` is: ast.copy_location for a node that has its place, as every node here has."""
+    new.lineno, new.col_offset, new.end_lineno, new.end_col_offset = (
+        node.lineno,
+        node.col_offset,
+        node.end_lineno,
+        node.end_col_offset,
+    )
+    return new
+
+
+def hook(name: str, node: ast.expr | ast.stmt, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
     """A call of the recorder's hook `__bp_<name>__`, placed where `node` is (its arguments have their places)."""
-    function = ast.copy_location(ast.Name(f"__bp_{name}__", ast.Load()), node)
-    return ast.copy_location(ast.Call(function, list(args), keywords or []), node)
+    return placed(ast.Call(placed(ast.Name(f"__bp_{name}__", ast.Load()), node), list(args), keywords or []), node)
 
 
-def constant(value: str | int | None, node: ast.AST) -> ast.Constant:
+def constant(value: str | int | None, node: ast.expr | ast.stmt) -> ast.Constant:
     """A constant placed where `node` is."""
-    return ast.copy_location(ast.Constant(value), node)
+    return placed(ast.Constant(value), node)
 
 
 class Instrument(Transformer):
@@ -57,7 +69,7 @@ class Instrument(Transformer):
         self.generic_visit(node)
         if isinstance(node.ctx, ast.Store | ast.Del) and node.attr in WATCHED:
             proxy = hook("watch", node, node.value, self.line(node))
-            return ast.copy_location(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
+            return placed(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
         if isinstance(node.ctx, ast.Load) and node.attr in FORMAT_METHODS:
             return hook("format", node, node.value, constant(node.attr, node))
         return node
@@ -73,7 +85,7 @@ class Instrument(Transformer):
             # `x.grad = v` evaluates v, then x: so do the hook's arguments
             value, obj = self.visit(node.value), self.visit(target.value)
             call = hook("set", node, value, obj, constant(target.attr, node), self.line(target))
-            return ast.copy_location(ast.Expr(call), node)
+            return placed(ast.Expr(call), node)
         self.generic_visit(node)
         return node
 
@@ -87,9 +99,9 @@ class Instrument(Transformer):
         ):
             # `x.grad += v` runs as written (x is a name, so reading it again reads the same object)
             node.value = self.visit(node.value)
-            obj = ast.copy_location(ast.Name(target.value.id, ast.Load()), node)
+            obj = placed(ast.Name(target.value.id, ast.Load()), node)
             call = hook("wrote", node, obj, constant(target.attr, node), self.line(target))
-            return [node, ast.copy_location(ast.Expr(call), node)]
+            return [node, placed(ast.Expr(call), node)]
         self.generic_visit(node)
         return node
 
@@ -170,7 +182,7 @@ def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note])
     for statement in body:
         if isinstance(statement, ast.FunctionDef) and statement.name in REPLACED_FUNCTIONS:
             notes.append(Note(statement.lineno, f"used the explorer's {statement.name} in place of the program's own"))
-            result.append(ast.copy_location(ast.Pass(), statement))
+            result.append(placed(ast.Pass(), statement))
             continue
         if not isinstance(statement, SCOPES):
             for field in ("body", "orelse", "finalbody"):
@@ -187,9 +199,9 @@ def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note])
                 statement.value = hook("leaf", statement.value, statement.value, constant(names[0], statement))
         result.append(statement)
         for name in _bound_names(statement):
-            value = ast.copy_location(ast.Name(name, ast.Load()), statement)
+            value = placed(ast.Name(name, ast.Load()), statement)
             call = hook("bind", statement, value, constant(name, statement), constant(statement.lineno, statement))
-            result.append(ast.copy_location(ast.Expr(call), statement))
+            result.append(placed(ast.Expr(call), statement))
     return result
 
 

@@ -97,8 +97,15 @@ class Visitor:
 
     def generic_visit(self, node: ast.AST) -> Any:
         """Visit the node's children in order."""
-        for child in children(node):
-            self.visit(child)
+        fields = _BRANCHES.get(type(node))
+        for field in node_fields(type(node)) if fields is None else fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if item is not None:  # a dict display's ** has no key
+                        self.visit(item)
+            elif value is not None:
+                self.visit(value)
 
 
 class Transformer(Visitor):
@@ -110,9 +117,15 @@ class Transformer(Visitor):
         for field in node_fields(type(node)) if fields is None else fields:
             value = getattr(node, field, None)
             if type(value) is list:
-                changed = [self.visit(item) if item is not None else None for item in value]
-                if any(new is not old for new, old in zip(changed, value, strict=True)):
-                    value[:] = [part for new in changed for part in (new if type(new) is list else [new])]
+                spliced = False
+                for index, item in enumerate(value):
+                    if item is not None:
+                        new = self.visit(item)
+                        if new is not item:
+                            value[index] = new
+                            spliced |= type(new) is list
+                if spliced:
+                    value[:] = [part for new in value for part in (new if type(new) is list else [new])]
             elif value is not None:
                 new = self.visit(value)
                 if new is not value:
