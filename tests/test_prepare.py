@@ -277,6 +277,18 @@ REWRITTEN = [
         "class V:\n    def f(self):\n        x = [1 for self._prev in [()]]\n        return self",
         "class V:\n\n    def f(self):\n        x = [1 for __bp_watch__(self, 3)['_prev'] in [()]]\n        return self",
     ),
+    (  # the write that makes a value's class may come after a return, here in an augmented assignment
+        "class V:\n    def f(self):\n        return self\n    def g(self):\n        self._prev += ()",
+        "class V:\n\n    def f(self):\n        return self\n\n    def g(self):\n        self._prev += ()\n"
+        "        __bp_wrote__(self, '_prev', 5)",
+    ),
+    (  # a class holding a value's class is one too (its own returns stay as they are); its other classes are not
+        "class A:\n    def f(self):\n        return 1\n    class B:\n        def g(self):\n            return 2\n"
+        "        def h(self):\n            self._prev = ()\n    class C:\n        def k(self):\n            return 3",
+        "class A:\n\n    def f(self):\n        return 1\n\n    class B:\n\n        def g(self):\n"
+        "            return 2\n\n        def h(self):\n            __bp_set__((), self, '_prev', 8)\n\n"
+        "    class C:\n\n        def k(self):\n            return __bp_ret__(3)",
+    ),
     ("a.grad += (b := 2)", "__bp_watch__(a, 1)['grad'] += (b := 2)"),  # a walrus inside: a read then a write
     ("a.grad += b", "a.grad += b\n__bp_wrote__(a, 'grad', 1)"),
 ]

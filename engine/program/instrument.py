@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from engine.program.source import Note, Transformer, subtree
@@ -53,20 +54,36 @@ def constant(value: str | int | None, node: ast.expr | ast.stmt) -> ast.Constant
     return placed(ast.Constant(value), node)
 
 
+@dataclass
+class OpenClass:
+    """A class statement being rewritten: whether it writes `_prev` (a value's class); the returns to wrap if not."""
+
+    writes_prev: bool = False
+    returns: list[ast.Return] = field(default_factory=list)
+
+
 class Instrument(Transformer):
     """Rewrites expressions anywhere in the program: attribute writes, backward calls, formats, returns."""
 
     def __init__(self, library: bool) -> None:
         self.in_function = 0
-        self.value_classes: list[bool] = []  # per class being visited: whether it is a value's (it writes _prev)
+        self.classes: list[OpenClass] = []  # the class statements being visited, the innermost last
         self.initialising: list[str | None] = []  # per function being visited: `self` in an __init__, else None
         self.library = library  # a prelude module: its lines are not the program's, the recorder finds those
 
     def line(self, node: ast.expr) -> ast.Constant:
         return constant(0 if self.library else node.lineno, node)
 
+    def wrote(self, target: ast.Attribute) -> None:
+        """Note a write of an attribute: one of `_prev` makes each class around it a value's."""
+        if target.attr == "_prev":
+            for opened in self.classes:
+                opened.writes_prev = True
+
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         self.generic_visit(node)
+        if isinstance(node.ctx, ast.Store):
+            self.wrote(node)
         if isinstance(node.ctx, ast.Store | ast.Del) and node.attr in WATCHED:
             proxy = hook("watch", node, node.value, self.line(node))
             return placed(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
@@ -84,6 +101,7 @@ class Instrument(Transformer):
         if len(node.targets) == 1 and isinstance(target, ast.Attribute) and target.attr in WATCHED:
             # `x.grad = v` evaluates v, then x: so do the hook's arguments
             value, obj = self.visit(node.value), self.visit(target.value)
+            self.wrote(target)
             call = hook("set", node, value, obj, constant(target.attr, node), self.line(target))
             return placed(ast.Expr(call), node)
         self.generic_visit(node)
@@ -99,6 +117,7 @@ class Instrument(Transformer):
         ):
             # `x.grad += v` runs as written (x is a name, so reading it again reads the same object)
             node.value = self.visit(node.value)
+            self.wrote(target)
             obj = placed(ast.Name(target.value.id, ast.Load()), node)
             call = hook("wrote", node, obj, constant(target.attr, node), self.line(target))
             return [node, placed(ast.Expr(call), node)]
@@ -140,23 +159,28 @@ class Instrument(Transformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
         outer, self.in_function = self.in_function, 0  # a class body's statements are not a function's
-        self.value_classes.append(any(_writes_prev(inner) for inner in subtree(node)))
+        self.classes.append(OpenClass())
         self.generic_visit(node)
-        self.value_classes.pop()
+        opened = self.classes.pop()
+        if not opened.writes_prev:  # a value's class (`self._prev = set(_children)`) is the engine, never a group
+            for statement in opened.returns:
+                self.wrap_return(statement)
         self.in_function = outer
         return node
 
     def visit_Return(self, node: ast.Return) -> ast.Return:
         self.generic_visit(node)
-        in_value_class = bool(self.value_classes) and self.value_classes[-1]
-        if node.value is not None and self.in_function and not in_value_class:
-            node.value = hook("ret", node.value, node.value)
+        if node.value is not None and self.in_function:
+            if self.classes:  # wrapped once the class is known not to be a value's: its _prev may be written later
+                self.classes[-1].returns.append(node)
+            else:
+                self.wrap_return(node)
         return node
 
-
-def _writes_prev(node: ast.AST) -> bool:
-    """Whether a node writes an attribute `_prev`: the mark of a value's class (`self._prev = set(_children)`)."""
-    return isinstance(node, ast.Attribute) and node.attr == "_prev" and isinstance(node.ctx, ast.Store)
+    def wrap_return(self, node: ast.Return) -> None:
+        """`return v` becomes `return __bp_ret__(v)`."""
+        if node.value is not None:
+            node.value = hook("ret", node.value, node.value)
 
 
 def instrument(
