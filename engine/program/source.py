@@ -57,24 +57,27 @@ def node_fields(kind: type[ast.AST], contexts: bool = False) -> tuple[str, ...]:
     return fields
 
 
-def children(node: ast.AST, contexts: bool = False) -> list[ast.AST]:
-    """A node's children, as ast.iter_child_nodes gives them; contexts and operators only if asked."""
+def children(nodes: list[ast.AST], contexts: bool = False) -> list[ast.AST]:
+    """The nodes' children, in order, as ast.iter_child_nodes gives them; contexts and operators only if asked."""
     found: list[ast.AST] = []
-    fields = (_FIELDS if contexts else _BRANCHES).get(type(node))
-    for field in node_fields(type(node), contexts) if fields is None else fields:
-        value = getattr(node, field, None)
-        if type(value) is list:
-            found += [item for item in value if item is not None]
-        elif value is not None:
-            found.append(value)
-    return found
+    table = _FIELDS if contexts else _BRANCHES
+    for node in nodes:
+        fields = table.get(type(node))
+        for field in node_fields(type(node), contexts) if fields is None else fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                found += value
+            elif value is not None:
+                found.append(value)
+    return [node for node in found if node is not None] if None in found else found  # a dict display's ** has no key
 
 
 def subtree(node: ast.AST) -> list[ast.AST]:
     """A node and the nodes under it but contexts and operators, breadth first as ast.walk gives them."""
-    nodes = [node]
-    for inner in nodes:  # grows as it goes
-        nodes += children(inner)
+    nodes, level = [node], [node]
+    while level:
+        level = children(level)
+        nodes += level
     return nodes
 
 
@@ -251,13 +254,13 @@ def check_size(tree: ast.Module, limits: Limits) -> list[ast.AST]:
         nodes += level
         if depth == limits.max_nesting:
             # the node past the limit that the depth-first walk this replaced met first: the last, breadth first
-            deeper = [child for node in level for child in children(node, contexts=True)]
+            deeper = children(level, contexts=True)
             if deeper:
                 line, column = getattr(deeper[-1], "lineno", 1), getattr(deeper[-1], "col_offset", 0) + 1
                 message = f"this code is nested {limits.max_nesting} levels deep or more; split it into statements"
                 raise ProgramError("limit", message, line, column)
             break
-        level = [child for node in level for child in children(node)]
+        level = children(level)
         depth += 1
     statements = sum(isinstance(node, ast.stmt) for node in nodes)
     if statements > limits.max_statements:
