@@ -17,7 +17,8 @@ import pytest
 import engine.run
 from engine.errors import ProgramError
 from engine.limits import DEFAULT_LIMITS, Limits
-from engine.program.instrument import instrument
+from engine.program.check import Wall
+from engine.program.instrument import Instrument, instrument
 from engine.program.prepare import from_message, prepare, to_message
 from engine.program.source import blank_notebook_lines, method_call_starts, node_fields, syntax_tree
 from engine.record import Run
@@ -300,3 +301,11 @@ def test_the_rewrite_reaches_every_place(source: str, instrumented: str) -> None
     assert ast.unparse(tree) == instrumented
     assert all(hasattr(node, "lineno") for node in ast.walk(tree) if "lineno" in node._attributes)
     compile(tree, "<program>", "exec")
+
+
+def test_no_walk_visits_contexts_or_operators_as_they_are_not_walked() -> None:
+    leaves = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+    kinds = [kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, leaves)]
+    assert len(kinds) > 25
+    for walk in (Wall, Instrument):
+        assert [kind for kind in kinds if hasattr(walk, f"visit_{kind.__name__}")] == []
