@@ -155,6 +155,25 @@ REFUSED = [
     pytest.param("z = a.gi_frame if __builtins__ else 0", 1, 5, "gi_frame", id="if-expression body first"),
     pytest.param("def f(a=x.gi_frame, *, b=__builtins__):\n    pass", 1, 9, "gi_frame", id="defaults in order"),
     pytest.param("y = x.tb_frame; z = __builtins__", 1, 5, "tb_frame", id="two on one line"),
+    pytest.param("y = f'{eval}'; z = x.__class__", 1, 8, "eval", id="an f-string before the rest of its line"),
+    pytest.param("y = [x.__class__ for x in eval]", 1, 6, "__class__", id="a comprehension's element first"),
+    pytest.param("def f(a=eval) -> x.__class__:\n    return open", 1, 9, "eval", id="a default before the return's"),
+    pytest.param("class A(eval, metaclass=M):\n    pass", 1, 9, "eval", id="a base before the class keyword"),
+    # every place the walk must reach
+    pytest.param('y = f"{a:>{x.__class__}}"', 1, 12, "__class__", id="an f-string's format spec"),
+    pytest.param('y = f"{a!r:{w}.{b.gi_frame}}"', 1, 17, "gi_frame", id="an f-string's second spec field"),
+    pytest.param("@x.__class__\nclass A:\n    pass", 1, 2, "__class__", id="a class decorator"),
+    pytest.param("class A:\n    f = lambda self: self.__dict__", 2, 22, "__dict__", id="a lambda in a class body"),
+    pytest.param("def f(*, a, b=x.__class__):\n    pass", 1, 15, "__class__", id="a keyword-only default"),
+    pytest.param("def f(a: x.__class__):\n    pass", 1, 10, "__class__", id="an annotation"),
+    pytest.param("match p:\n    case x.__class__:\n        pass", 2, 10, "__class__", id="a value pattern"),
+    pytest.param("match p:\n    case {x.__class__: v}:\n        pass", 2, 11, "__class__", id="a mapping key"),
+    pytest.param("match p:\n    case [1, *r] if r.__class__:\n        pass", 2, 21, "__class__", id="a guard"),
+    pytest.param("d = {**x.__dict__, 'k': 1}", 1, 8, "__dict__", id="a dict display's ** (its key is None)"),
+    pytest.param("y = [i for i in z if i.__class__]", 1, 22, "__class__", id="a comprehension's condition"),
+    pytest.param("y = a[::x.__class__]", 1, 9, "__class__", id="a slice's step"),
+    pytest.param("try:\n    pass\nexcept x.__class__:\n    pass", 3, 8, "__class__", id="an except clause's type"),
+    pytest.param("class A(x.__class__):\n    pass", 1, 9, "__class__", id="a class's base"),
 ]
 # fmt: on
 

@@ -19,6 +19,7 @@ from engine.program.runtime_check import (
     is_dunder,
     unavailable_name,
 )
+from engine.program.source import Visitor
 
 Located = ast.expr | ast.stmt | ast.arg | ast.keyword | ast.alias | ast.pattern | ast.excepthandler
 
@@ -48,7 +49,7 @@ def check_program(tree: ast.Module) -> None:
         raise wall.refusal
 
 
-class Wall(ast.NodeVisitor):
+class Wall(Visitor):
     """One walk of a program's tree, keeping the first refusal in source order."""
 
     def __init__(self) -> None:

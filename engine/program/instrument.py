@@ -21,43 +21,72 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import TypeVar
 
-from engine.program.source import Note
+from engine.program.source import Note, Transformer, subtree
 
 WATCHED = frozenset({"data", "grad", "_prev"})  # the attributes whose writes the recorder sees
 FORMAT_METHODS = frozenset({"format", "format_map"})
 REPLACED_FUNCTIONS = frozenset({"draw_dot", "trace"})  # the lecture's drawing helpers, replaced by the explorer's
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+Located = TypeVar("Located", bound=ast.expr | ast.stmt)
 
 
-def hook(name: str, node: ast.AST, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
-    """A call of the recorder's hook `__bp_<name>__`, placed where `node` is."""
-    call = ast.Call(ast.Name(f"__bp_{name}__", ast.Load()), list(args), keywords or [])
-    return ast.fix_missing_locations(ast.copy_location(call, node))
+def placed(new: Located, node: ast.expr | ast.stmt) -> Located:
+    """The new node placed where `node` is: ast.copy_location for a node that has its place, as every node here has."""
+    new.lineno, new.col_offset, new.end_lineno, new.end_col_offset = (
+        node.lineno,
+        node.col_offset,
+        node.end_lineno,
+        node.end_col_offset,
+    )
+    return new
 
 
-def constant(value: str | int | None, node: ast.AST) -> ast.Constant:
+def hook(name: str, node: ast.expr | ast.stmt, *args: ast.expr, keywords: list[ast.keyword] | None = None) -> ast.Call:
+    """A call of the recorder's hook `__bp_<name>__`, placed where `node` is (its arguments have their places)."""
+    return placed(ast.Call(placed(ast.Name(f"__bp_{name}__", ast.Load()), node), list(args), keywords or []), node)
+
+
+def constant(value: str | int | None, node: ast.expr | ast.stmt) -> ast.Constant:
     """A constant placed where `node` is."""
-    return ast.copy_location(ast.Constant(value), node)
+    return placed(ast.Constant(value), node)
 
 
-class Instrument(ast.NodeTransformer):
+@dataclass
+class OpenClass:
+    """A class statement being rewritten: whether it writes `_prev` (a value's class); the returns to wrap if not."""
+
+    writes_prev: bool = False
+    returns: list[ast.Return] = field(default_factory=list)
+
+
+class Instrument(Transformer):
     """Rewrites expressions anywhere in the program: attribute writes, backward calls, formats, returns."""
 
     def __init__(self, library: bool) -> None:
         self.in_function = 0
-        self.value_classes: list[bool] = []  # per class being visited: whether it is a value's (it writes _prev)
+        self.classes: list[OpenClass] = []  # the class statements being visited, the innermost last
         self.initialising: list[str | None] = []  # per function being visited: `self` in an __init__, else None
         self.library = library  # a prelude module: its lines are not the program's, the recorder finds those
 
     def line(self, node: ast.expr) -> ast.Constant:
         return constant(0 if self.library else node.lineno, node)
 
+    def wrote(self, target: ast.Attribute) -> None:
+        """Note a write of an attribute: one of `_prev` makes each class around it a value's."""
+        if target.attr == "_prev":
+            for opened in self.classes:
+                opened.writes_prev = True
+
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         self.generic_visit(node)
+        if isinstance(node.ctx, ast.Store):
+            self.wrote(node)
         if isinstance(node.ctx, ast.Store | ast.Del) and node.attr in WATCHED:
             proxy = hook("watch", node, node.value, self.line(node))
-            return ast.copy_location(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
+            return placed(ast.Subscript(proxy, constant(node.attr, node), node.ctx), node)
         if isinstance(node.ctx, ast.Load) and node.attr in FORMAT_METHODS:
             return hook("format", node, node.value, constant(node.attr, node))
         return node
@@ -72,8 +101,9 @@ class Instrument(ast.NodeTransformer):
         if len(node.targets) == 1 and isinstance(target, ast.Attribute) and target.attr in WATCHED:
             # `x.grad = v` evaluates v, then x: so do the hook's arguments
             value, obj = self.visit(node.value), self.visit(target.value)
+            self.wrote(target)
             call = hook("set", node, value, obj, constant(target.attr, node), self.line(target))
-            return ast.copy_location(ast.Expr(call), node)
+            return placed(ast.Expr(call), node)
         self.generic_visit(node)
         return node
 
@@ -83,13 +113,14 @@ class Instrument(ast.NodeTransformer):
             isinstance(target, ast.Attribute)
             and target.attr in WATCHED
             and isinstance(target.value, ast.Name)
-            and not any(isinstance(inner, ast.NamedExpr) for inner in ast.walk(node.value))
+            and not any(isinstance(inner, ast.NamedExpr) for inner in subtree(node.value))
         ):
             # `x.grad += v` runs as written (x is a name, so reading it again reads the same object)
             node.value = self.visit(node.value)
-            obj = ast.copy_location(ast.Name(target.value.id, ast.Load()), node)
+            self.wrote(target)
+            obj = placed(ast.Name(target.value.id, ast.Load()), node)
             call = hook("wrote", node, obj, constant(target.attr, node), self.line(target))
-            return [node, ast.copy_location(ast.Expr(call), node)]
+            return [node, placed(ast.Expr(call), node)]
         self.generic_visit(node)
         return node
 
@@ -128,23 +159,28 @@ class Instrument(ast.NodeTransformer):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> ast.ClassDef:
         outer, self.in_function = self.in_function, 0  # a class body's statements are not a function's
-        self.value_classes.append(any(_writes_prev(inner) for inner in ast.walk(node)))
+        self.classes.append(OpenClass())
         self.generic_visit(node)
-        self.value_classes.pop()
+        opened = self.classes.pop()
+        if not opened.writes_prev:  # a value's class (`self._prev = set(_children)`) is the engine, never a group
+            for statement in opened.returns:
+                self.wrap_return(statement)
         self.in_function = outer
         return node
 
     def visit_Return(self, node: ast.Return) -> ast.Return:
         self.generic_visit(node)
-        in_value_class = bool(self.value_classes) and self.value_classes[-1]
-        if node.value is not None and self.in_function and not in_value_class:
-            node.value = hook("ret", node.value, node.value)
+        if node.value is not None and self.in_function:
+            if self.classes:  # wrapped once the class is known not to be a value's: its _prev may be written later
+                self.classes[-1].returns.append(node)
+            else:
+                self.wrap_return(node)
         return node
 
-
-def _writes_prev(node: ast.AST) -> bool:
-    """Whether a node writes an attribute `_prev`: the mark of a value's class (`self._prev = set(_children)`)."""
-    return isinstance(node, ast.Attribute) and node.attr == "_prev" and isinstance(node.ctx, ast.Store)
+    def wrap_return(self, node: ast.Return) -> None:
+        """`return v` becomes `return __bp_ret__(v)`."""
+        if node.value is not None:
+            node.value = hook("ret", node.value, node.value)
 
 
 def instrument(
@@ -160,8 +196,8 @@ def instrument(
     if not library:
         _mark_outs(tree.body, cells, lines or [])
         tree.body = _module_statements(tree.body, shorthand, notes)
-    tree = Instrument(library).visit(tree)
-    return ast.fix_missing_locations(tree)
+    Instrument(library).visit(tree)  # in place; each node made here is placed as it is made (hook, constant)
+    return tree
 
 
 def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note]) -> list[ast.stmt]:
@@ -170,7 +206,7 @@ def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note])
     for statement in body:
         if isinstance(statement, ast.FunctionDef) and statement.name in REPLACED_FUNCTIONS:
             notes.append(Note(statement.lineno, f"used the explorer's {statement.name} in place of the program's own"))
-            result.append(ast.copy_location(ast.Pass(), statement))
+            result.append(placed(ast.Pass(), statement))
             continue
         if not isinstance(statement, SCOPES):
             for field in ("body", "orelse", "finalbody"):
@@ -187,9 +223,9 @@ def _module_statements(body: list[ast.stmt], shorthand: bool, notes: list[Note])
                 statement.value = hook("leaf", statement.value, statement.value, constant(names[0], statement))
         result.append(statement)
         for name in _bound_names(statement):
-            value = ast.copy_location(ast.Name(name, ast.Load()), statement)
+            value = placed(ast.Name(name, ast.Load()), statement)
             call = hook("bind", statement, value, constant(name, statement), constant(statement.lineno, statement))
-            result.append(ast.copy_location(ast.Expr(call), statement))
+            result.append(placed(ast.Expr(call), statement))
     return result
 
 

@@ -43,11 +43,11 @@ class Prepared:
 def prepare(source: str, limits: Limits) -> Prepared:
     """The program checked, instrumented and compiled, or the ProgramError that refuses it."""
     text, notes = blank_notebook_lines(source)
-    tree = syntax_tree(text, limits)
+    tree, nodes = syntax_tree(text, limits)
     check_program(tree)
-    call_starts = method_call_starts(tree)
+    call_starts = method_call_starts(nodes)
     more: list[Note] = []
-    instrumented = instrument(tree, cell_starts(text), is_shorthand(tree), more, lines=text.split("\n"))
+    instrumented = instrument(tree, cell_starts(text), is_shorthand(tree, nodes), more, lines=text.split("\n"))
     return Prepared(compile_tree(instrumented, PROGRAM), [*notes, *more], call_starts)
 
 
