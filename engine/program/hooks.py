@@ -101,9 +101,7 @@ def step(obj: Any, line: int) -> Any:
             del kinds[at]  # a leaf's `lambda: None` in a pass, nothing done: no step to show
             del recorder.ints[-2:]
         else:
-            kinds.append(END_STEP)
-            if len(kinds) > recorder.max_events:
-                raise Limit(f"the program changed values more than {recorder.max_events:,} times")
+            recorder.event(END_STEP)
 
 
 def backward(obj: Any, line: int | None, *args: Any, **kwargs: Any) -> Any:
