@@ -200,10 +200,10 @@ class Replay:
         """The newest value made so far that depends on k and feeds nothing."""
         consumers = self.consumers
         if consumers is None:
-            consumers = self.consumers = [[] for _ in self.nodes]
-            for made in self.nodes:
-                for child in made.children:
-                    consumers[child].append(made.index)
+            consumers = self.consumers = [[] for _ in self.operands]
+            for made, children in enumerate(self.operands):
+                for child in children:
+                    consumers[child].append(made)
         best, seen, stack = k, {k}, [k]
         while stack:
             node = stack.pop()

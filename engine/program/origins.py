@@ -18,6 +18,16 @@ GROUP_FILES = frozenset({PROGRAM, LIBRARY})
 PLACE, CALL, TOP = 1, 2, 4  # a frame of the program's text; a call of its own function or method; the program's module
 
 
+def is_call(code: CodeType) -> bool:
+    """Whether a frame of this code is a call of the program's own function or method, or of micrograd's nn."""
+    return code.co_filename in GROUP_FILES and not code.co_name.startswith("<")
+
+
+def is_top(code: CodeType) -> bool:
+    """Whether this code is the program's module: no frame above one of its frames is the program's."""
+    return code.co_filename == PROGRAM and code.co_name == "<module>"
+
+
 class Origins:
     """The places and groups of a run's values, with what the walks found out about code and calls."""
 
@@ -75,11 +85,10 @@ class Origins:
         prefixes = tuple(f"{base.__qualname__}." for base in cls.__mro__ if base is not object)
         if code.co_qualname.startswith(prefixes):
             return 0
-        if code.co_filename != PROGRAM:
-            return CALL if not code.co_name.startswith("<") else 0
-        if code.co_name == "<module>":
-            return PLACE | TOP  # the program itself: no frame above it is the program's
-        return PLACE | (CALL if not code.co_name.startswith("<") else 0)
+        kind = CALL if is_call(code) else 0
+        if code.co_filename == PROGRAM:
+            kind |= PLACE | (TOP if is_top(code) else 0)
+        return kind
 
     def group(self, frame: FrameType) -> int:
         """The group of a call (made on first sight, with its callers' groups)."""
@@ -88,9 +97,9 @@ class Origins:
         current: FrameType | None = frame
         while current is not None:
             code = current.f_code
-            if code.co_name == "<module>" and code.co_filename == PROGRAM:
-                break  # the program itself: no frame above it is the program's
-            if code.co_filename in GROUP_FILES and not code.co_name.startswith("<"):
+            if is_top(code):
+                break
+            if is_call(code):
                 known = self.frames.get(id(current))
                 if known is not None and known[0] is current:
                     parent = known[1]
