@@ -59,6 +59,16 @@ def not_a_dict(request: dict[str, Any]) -> Any:
     return [1, 2, 3]
 
 
+def raw_bytes(request: dict[str, Any]) -> dict[str, Any]:
+    """Bytes, which cross raw after the frame's JSON, beside what the request asks to come back as JSON."""
+    return {"raw": bytes(range(256)) * 4, "json": request["json"]}
+
+
+def forged_bytes(request: dict[str, Any]) -> dict[str, Any]:
+    """A result whose JSON names bytes past the end of its frame."""
+    return {"json": {"$bytes": [0, 10**9]}}
+
+
 def call(request: dict[str, Any]) -> Any:
     """The function of this module named by `request["function"]`, called with the request."""
     return globals()[request["function"]](request)

@@ -105,6 +105,17 @@ def test_the_targets_own_exception_is_a_message(targets: Jail) -> None:
     assert result.message == {"jail_error": "TypeError: the target returned a list, not a dict"}
 
 
+def test_bytes_cross_raw_and_a_forged_reference_to_them_is_an_unreadable_result(targets: Jail) -> None:
+    result = targets.run({"function": "raw_bytes", "json": [1, "two"]}, LIMITS)
+    assert result.message == {"raw": bytes(range(256)) * 4, "json": [1, "two"]}
+    # a child that names bytes past its frame (a 1 GB read) is answered with a sentence, and the jail goes on
+    forged = targets.run({"function": "forged_bytes"}, LIMITS)
+    assert (forged.message, forged.failure) == (None, "the program's result could not be read")
+    forged = targets.run({"function": "raw_bytes", "json": {"$bytes": [0, 10**9]}}, LIMITS)  # in the request
+    assert (forged.message, forged.failure) == (None, "the child lost the request")
+    assert targets.run({"function": "raw_bytes", "json": None}, LIMITS).message is not None
+
+
 WRITES = {
     "open for writing": "open(path('new.txt'), 'w').write('x')",
     "open an existing file for appending": "open(path('old.txt'), 'a').write('x')",
